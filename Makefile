@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/portal-archive extract tests/fixtures/pages/*/*/input.html --pretty
+	$(BIN)/portal-archive extract --base-url-from-meta --format table tests/fixtures/pages/*/*/input.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

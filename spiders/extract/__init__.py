@@ -1,10 +1,6 @@
 """Pure, Scrapy-free article extraction: ``extract_article(html, url) -> Article | NotAnArticle``."""
 
 from .article import Article, Attachment, Author, Image, NotAnArticle
+from .engine import Options, extract_article
 
-
-def extract_article(html, url=None, portal=None):  # placeholder until the engine lands
-    return NotAnArticle(reason="not implemented", url=url)
-
-
-__all__ = ["Article", "Attachment", "Author", "Image", "NotAnArticle", "extract_article"]
+__all__ = ["Article", "Attachment", "Author", "Image", "NotAnArticle", "Options", "extract_article"]

@@ -1,0 +1,86 @@
+"""``portal-archive``: the project's one console script.
+
+Thin by design: each command parses its options and calls library code. Errors are one
+clear line on stderr, never a traceback; exit codes are 0 ok, 1 runtime failure, 2 usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .pages import MAX_PAGE_BYTES, page_url_from_meta, read_page
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="portal-archive")
+def cli() -> None:
+    """Crawl Liferay and WebSphere government portals, extract clean articles, keep a searchable archive."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--url", help="The URL the page was fetched from: resolves relative links, helps tell articles from lists.")
+@click.option("--base-url-from-meta", is_flag=True,
+              help="Take each page's URL from a meta.json beside it, or from the page's canonical link or mirror comment.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table"]), default="jsonl", show_default=True,
+              help="jsonl: one object per line; json: indented objects; table: a summary for reading.")
+def extract(files: tuple[Path, ...], url: str | None, base_url_from_meta: bool, fmt: str) -> None:
+    """Extract the article of each saved page FILE; print one JSON object per file (JSON Lines).
+
+    Each object has "source" (the file) and the Article fields (headline, datePublished, authors,
+    articleBody, …), or "isArticle": false with a "reason" for listings, home pages and other
+    non-articles. A file that cannot be read gets an "error" and the other files are still processed.
+    """
+    from spiders.extract import extract_article  # imported here: `--help` stays fast
+
+    failed, rows = 0, []
+    for path in files:
+        result = _extract_one(extract_article, path, url, base_url_from_meta)
+        if "error" in result:
+            failed += 1
+            click.echo(f"portal-archive: {path}: {result['error']}", err=True)
+        if fmt == "table":
+            rows.append(result)
+        else:
+            click.echo(json.dumps(result, ensure_ascii=False, indent=2 if fmt == "json" else None))
+    if rows:
+        from .report import print_extract_table
+
+        print_extract_table(rows)
+    if failed:
+        sys.exit(1)
+
+
+def _extract_one(extract_article, path: Path, url: str | None, from_meta: bool) -> dict:
+    try:
+        raw = read_page(path)
+    except (OSError, ValueError) as exc:
+        return {"source": str(path), "isArticle": False, "error": _reason(exc)}
+    page_url = url or (page_url_from_meta(path, raw) if from_meta else None)
+    try:
+        result = extract_article(raw, url=page_url).to_dict()
+    except Exception as exc:  # noqa: BLE001 — one bad page must not stop the others
+        return {"source": str(path), "isArticle": False, "error": f"extraction failed: {type(exc).__name__}: {exc}"}
+    return {"source": str(path), **result}
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return str(exc) or type(exc).__name__
+
+
+def main() -> None:
+    """Console-script entry point: usage errors exit 2 with one line, as click does."""
+    cli(prog_name="portal-archive")
+
+
+__all__ = ["cli", "main", "MAX_PAGE_BYTES"]

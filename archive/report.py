@@ -1,0 +1,32 @@
+"""Human-readable terminal output (Rich) for CLI commands; machine formats stay in the commands."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+
+def print_extract_table(results: list[dict]) -> None:
+    """One row per extracted page: what it is, and the main fields found."""
+    table = Table(title="portal-archive extract", show_lines=True)
+    for column in ("source", "platform", "article?", "headline / reason", "datePublished", "authors", "body chars"):
+        table.add_column(column, overflow="fold")
+    for r in results:
+        is_article = bool(r.get("isArticle"))
+        table.add_row(
+            _short(r.get("source", "")),
+            r.get("platform", ""),
+            "yes" if is_article else "no",
+            r.get("headline", "") if is_article else (r.get("reason") or r.get("error", "")),
+            r.get("datePublished") or "",
+            ", ".join(a["name"] + (f" ({a['role']})" if a.get("role") else "") for a in r.get("authors", [])),
+            str(len(r.get("articleBody", ""))) if is_article else "",
+        )
+    console = Console()
+    if not console.is_terminal:  # piped or captured: no terminal width to fit, so do not fold names
+        console = Console(width=160)
+    console.print(table)
+
+
+def _short(path: str, keep: int = 3) -> str:
+    return "/".join(path.split("/")[-keep:])

@@ -1,0 +1,31 @@
+"""Scrapy settings for portal-archive, grouped; the project's own keys are prefixed ARCHIVE_*, PORTALS_*, WARC_*.
+
+Politeness is on by default (docs/DESIGN.md, practice 7): government portals are small servers.
+"""
+
+BOT_NAME = "portal-archive"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# -- Politeness ----------------------------------------------------------------------------
+USER_AGENT = "portal-archive/0.1 (+https://github.com/portal-archive/portal-archive; archival crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# -- Robustness ----------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+RETRY_TIMES = 3
+
+# -- Project -------------------------------------------------------------------------------
+ARCHIVE_URL = "sqlite:///archive.db"
+PORTALS_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,400 @@
+"""One portal page in, one Article (or NotAnArticle) out.
+
+The cascade: detect the platform → delete noise → find the article body by the
+platform's rules → take title, date and byline from the *article's own portlet* (never
+from page banners) → clean the body's lines → read the signature at its end. Page
+metadata (Open Graph, JSON-LD, <title>) only fills what the page's own elements lack.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import lxml.html
+from lxml import etree
+
+from . import authors as au
+from .article import Article, NotAnArticle
+from .blocks import Line, element_lines, text_of
+from .clean import drop, drop_all, drop_related_lists, is_noise_line, is_related_heading, squash, take_portlet_titles
+from .dates import ParsedDate, parse_date, to_iso
+from .detect import detect_platform
+from .encoding import decode_html, fix_legacy_fonts
+from .media import find_attachments, find_images, is_attachment_line
+from .meta import PageMeta, read_meta
+from .rules import Candidate, CompiledRules, rules_for
+from .sanitize import body_html
+from .text import nfc, repair_entity_debris
+
+MIN_BODY_CHARS = 20
+HEADLINE_CHARS = (6, 400)
+# Paths and parameters of article detail views; a page at any other URL that shows one full
+# text beside a list pager is a section page in "full content" list mode.
+ARTICLE_URL = re.compile(
+    r"/-/|/w/|view_content|/content/|asset_publisher|articleId|/wps/wcm/connect/|urile=wcm|[/_-]\d{4,}[-._/]|\.html?$",
+    re.I,
+)
+LIST_PAGE_PARAM = re.compile(r"[?&;](?:[\w]*_cur|cur|page|pageNo|p|trang)=\d+", re.I)
+
+
+@dataclass(frozen=True)
+class Options:
+    """Per-portal hints from the registry; every field has a sensible default."""
+
+    timezone: str = "Asia/Ho_Chi_Minh"
+    date_order: str = "DMY"
+    platform: str | None = None
+    slug: str | None = None
+    language: str | None = None
+
+
+@dataclass
+class Found:
+    value: object
+    rule: str
+    element: object = None
+
+
+def extract_article(html: str | bytes, url: str | None = None, portal: Options | None = None) -> Article | NotAnArticle:
+    """Extract the article of one page. Pure: no network, no Scrapy."""
+    opts = portal or Options()
+    text = decode_html(html).text if isinstance(html, (bytes, bytearray)) else nfc(html)
+    root = _parse(text)
+    if root is None:
+        return NotAnArticle("empty page: no text", url)
+    platform = opts.platform or detect_platform(text)
+    return _Extraction(root, url, platform, opts).run()
+
+
+def _parse(text: str):
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses str input that declares an encoding
+    if not text.strip():
+        return None
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+    body = root.find("body")
+    return root if body is not None and (text_of(body) or body.find(".//img") is not None) else None
+
+
+class _Extraction:
+    """State of one extraction; each step is a short method so the cascade reads top-down."""
+
+    def __init__(self, root, url: str | None, platform: str, opts: Options):
+        self.root, self.url, self.platform, self.opts = root, url, platform, opts
+        self.rules: CompiledRules = rules_for(platform).compiled
+        self.sources: dict[str, str] = {}
+        self._portlets: set | None = None
+
+    def run(self) -> Article | NotAnArticle:
+        self.meta: PageMeta = read_meta(self.root)
+        fix_legacy_fonts(self.root)
+        crumbs = self._breadcrumbs()
+        paged_portlets = self._portlets_with_list_pagers()
+        drop_all(self.root, self.rules.noise_all)
+        self.sections = {squash(t) for t in take_portlet_titles(self.root, self.rules.portlet_titles_all)}
+        body = self._body()
+        if body is None:
+            return self._not("no article text found")
+        scope = self._scope(body.element)
+        if scope in paged_portlets and not self._is_article_url():
+            return self._not("listing: a full-content list page with a pager")
+        if _is_link_list(body.element):
+            return self._not("listing: the main content is a list of links")
+        if _is_dated_teaser_list(body.element):
+            return self._not("listing: dated teasers linking to other pages")
+        headline = self._headline(scope)
+        date = self._date(scope, headline)
+        if headline is None:
+            return self._not("no headline found")
+        if date is None:
+            return self._not("no publication date: a static page, not an article")
+        return self._article(body, scope, headline, date, crumbs)
+
+    # -- page-level facts ---------------------------------------------------------------
+
+    def _not(self, reason: str) -> NotAnArticle:
+        return NotAnArticle(reason, self.url, self.platform)
+
+    def _is_article_url(self) -> bool:
+        return bool(self.url and ARTICLE_URL.search(self.url.split("?")[0] + "?" + self.url.partition("?")[2]))
+
+    def _breadcrumbs(self) -> list[dict]:
+        for cand in self.rules.breadcrumbs:
+            for el in cand.select(self.root):
+                items = [{"name": text_of(a), "url": a.get("href")} for a in el.iter("a") if text_of(a)]
+                if items:
+                    return items
+        return []
+
+    def _portlets_with_list_pagers(self) -> set:
+        """Portlets holding a pager whose links page a list (``_cur=2``), recorded before cleaning deletes pagers."""
+        pagers = self.rules.list_pagers_all(self.root) if self.rules.list_pagers_all is not None else []
+        paged = set()
+        for pager in pagers:
+            if any(LIST_PAGE_PARAM.search(a.get("href", "")) for a in pager.iter("a")):
+                paged.add(self._scope(pager))
+        return paged
+
+    def _scope(self, el):
+        """The article's portlet: title, date and byline are looked for here and nowhere else."""
+        if self._portlets is None:
+            found = self.rules.portlets_all(self.root) if self.rules.portlets_all is not None else []
+            self._portlets = set(found)
+        return next((node for node in el.iterancestors() if node in self._portlets), self.root.find("body"))
+
+    # -- fields -------------------------------------------------------------------------
+
+    def _body(self) -> Found | None:
+        for cand in self.rules.body + self.rules.containers:
+            found = [el for el in cand.select(self.root) if _has_content(el)]
+            if found:
+                best = max(found, key=lambda el: len(text_of(el)))
+                return Found(best, cand.rule, best)
+        return self._densest_block()
+
+    def _densest_block(self) -> Found | None:
+        """Fallback for unknown themes: the block with the most paragraph text that is not link text."""
+        best, best_score = None, MIN_BODY_CHARS * 10
+        for el in self.root.iter("div", "td", "section", "article", "main"):
+            score = sum(len(text_of(p)) for p in el.findall("p")) - sum(len(text_of(a)) for a in el.iter("a"))
+            if score > best_score:
+                best, best_score = el, score
+        return Found(best, "fallback:densest-block", best) if best is not None else None
+
+    def _headline(self, scope) -> Found | None:
+        for cand in self.rules.headline:
+            for el in cand.select(scope):
+                text = _clean_headline(el.get(cand.attr) if cand.attr else text_of(el))
+                if self._usable_headline(text):
+                    return self._record("headline", Found(text, cand.rule, el))
+        for name in ("og:title", "ld:headline", "twitter:title"):
+            text = _clean_headline(self.meta.get(name) or "")
+            if self._usable_headline(text):
+                return self._record("headline", Found(text, f"meta:{name}"))
+        text = _clean_headline(re.split(r"\s+[-|–]\s+", self.meta.title)[0])
+        return self._record("headline", Found(text, "meta:title")) if self._usable_headline(text) else None
+
+    def _usable_headline(self, text: str) -> bool:
+        low, high = HEADLINE_CHARS
+        return low <= len(text) <= high and not is_noise_line(text) and not is_related_heading(text)
+
+    def _date(self, scope, headline: Found | None) -> Found | None:
+        for cand in self.rules.date:
+            for el in cand.select(scope):
+                found = self._parse_date(el.get(cand.attr) if cand.attr else text_of(el))
+                if found:
+                    return self._record("datePublished", Found(found, cand.rule, el))
+        for name in ("article:published_time", "ld:datePublished", "dc.date", "dc.date.issued", "pubdate"):
+            found = self._parse_date(self.meta.get(name) or "")
+            if found:
+                return self._record("datePublished", Found(found, f"meta:{name}"))
+        return self._date_near_headline(scope, headline)
+
+    def _date_near_headline(self, scope, headline: Found | None) -> Found | None:
+        """A date line within a few lines of the title, as custom templates print it ("(20/02/2019 08:53 PM)")."""
+        lines = [line.text for line in element_lines(scope)]
+        start = _index_of(lines, headline.value) if headline else 0
+        for text in lines[max(0, start - 2): start + 6]:
+            found = self._parse_date(text) if len(text) <= 160 or start >= 0 else None
+            if found:
+                return self._record("datePublished", Found(found, "near-headline"))
+        return None
+
+    def _parse_date(self, text: str) -> ParsedDate | None:
+        return parse_date(text, tz=self.opts.timezone, date_order=self.opts.date_order) if text else None
+
+    def _byline(self, scope) -> list:
+        names = []
+        for cand in self.rules.byline:
+            for el in cand.select(scope):
+                names += au.byline_authors(text_of(el))
+        if not names and self.meta.jsonld:
+            names += au.names_from(self.meta.jsonld_value("author") or "")
+        return names
+
+    def _description(self, scope) -> Found | None:
+        for cand in self.rules.description:
+            for el in cand.select(scope):
+                text = _tidy(text_of(el))
+                if len(text) >= MIN_BODY_CHARS:
+                    return self._record("description", Found(text, cand.rule, el))
+        return None
+
+    def _record(self, name: str, found: Found | None) -> Found | None:
+        if found is not None:
+            self.sources[name] = found.rule
+        return found
+
+    # -- the article --------------------------------------------------------------------
+
+    def _article(self, body: Found, scope, headline: Found, date: Found, crumbs: list) -> Article | NotAnArticle:
+        byline = self._byline(scope)
+        description = self._description(scope)
+        element = body.element
+        self._strip_body(element, headline, date)
+        # Media first: dropping title, date and download lines below also drops their elements.
+        images, attachments = find_images(element, self.url), find_attachments(element, self.url)
+        lines = self._body_lines(element, headline.value, date.value)
+        if description and _precedes(description.element, element):
+            lines.insert(0, Line(description.value))  # the lead sits above the text block: it belongs to the body
+        signature = au.trailing_signature(lines)
+        kept = lines[: len(lines) - signature.lines]
+        for line in lines[len(kept):]:
+            _drop_line_element(line)
+        text = "\n".join(line.text for line in kept)
+        if not text and not attachments:
+            return self._not("empty article body")
+        self.sources["articleBody"] = body.rule
+        parsed: ParsedDate = date.value
+        return Article(
+            url=self.url,
+            headline=headline.value,
+            datePublished=to_iso(parsed.value),
+            datePublishedRaw=parsed.raw,
+            authors=_unique_authors(signature.authors + byline),
+            articleBody=text,
+            articleBodyHtml=body_html(element, self.url),
+            description=description.value if description else None,
+            breadcrumbs=crumbs,
+            images=images,
+            attachments=attachments,
+            inLanguage=self.opts.language or _language(self.meta.lang),
+            canonicalUrl=self.meta.canonical,
+            portal=self.opts.slug,
+            platform=self.platform,
+            metadata={
+                "dateDownloaded": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "fieldSources": dict(self.sources),
+            },
+        )
+
+    def _strip_body(self, element, headline: Found, date: Found) -> None:
+        drop_all(element, self.rules.body_noise_all)
+        title, dateline = headline.element, date.element
+        if title is not None and _is_inside(title, element) and squash(text_of(title)) == squash(headline.value):
+            drop(title)
+        if dateline is not None and _is_inside(dateline, element) and len(text_of(dateline)) <= 80:
+            drop(dateline)
+        drop_related_lists(element)
+
+    def _body_lines(self, element, headline: str, date: ParsedDate) -> list[Line]:
+        lines = []
+        title_key, date_key = squash(headline), squash(date.raw)
+        raw_lines = element_lines(element)
+        for position, line in enumerate(raw_lines):
+            line.text = _tidy(line.text)
+            key = squash(line.text)
+            repeated_title = not lines and _is_title_copy(line, key, title_key) and position + 1 < len(raw_lines)
+            if (
+                is_noise_line(line.text)
+                or (key in self.sections and len(line.text) < 80)
+                or repeated_title
+                or is_attachment_line(line.text, line.element)
+                or (position < 6 and _is_date_line(key, title_key, date_key))
+            ):
+                _drop_line_element(line)
+                continue
+            lines.append(line)
+        return lines
+
+
+# -- small pure helpers ---------------------------------------------------------------------
+
+def _has_content(el) -> bool:
+    return len(text_of(el)) >= MIN_BODY_CHARS or el.find(".//a[@href]") is not None or el.find(".//img") is not None
+
+
+def _title_links(el) -> list:
+    """Links with title-length text: the items of a list of articles."""
+    return [a for a in el.iter("a") if len(text_of(a)) >= 15 and not (a.get("href") or "").startswith(("#", "javascript"))]
+
+
+def _is_link_list(el) -> bool:
+    links = _title_links(el)
+    return len(links) >= 5 and sum(len(text_of(a)) for a in links) >= 0.5 * len(text_of(el))
+
+
+def _is_dated_teaser_list(el) -> bool:
+    """Three or more items each with a title link and a date: a news list, even with summaries."""
+    if len(_title_links(el)) < 3:
+        return False
+    dated = [line for line in element_lines(el) if len(line.text) <= 40 and parse_date(line.text)]
+    return len(dated) >= 3
+
+
+def _tidy(text: str) -> str:
+    return repair_entity_debris(nfc(text)).strip()
+
+
+def _clean_headline(text: str) -> str:
+    """One copy of the title, without a date printed after it: "T T" → "T", "T (20/02/2019 08:53 PM)" → "T"."""
+    text = _tidy(" ".join((text or "").split()))
+    text = re.sub(r"\s*[\(\[]\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}[^)\]]*[\)\]]\s*$", "", text)
+    half = len(text) // 2
+    if len(text) % 2 == 1 and text[:half] == text[half + 1:]:
+        text = text[:half]
+    return text
+
+
+def _is_title_copy(line: Line, key: str, title_key: str) -> bool:
+    """The template printing the title again as the body's first line (a heading or a bold line)."""
+    if not title_key or not key.startswith(title_key):
+        return False
+    marked = line.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or line.emphasis >= 0.8 or "title" in (
+        line.element.get("class", "") if line.element is not None else "")
+    return marked and len(key) - len(title_key) <= 25
+
+
+def _is_date_line(key: str, title_key: str, date_key: str) -> bool:
+    """A line that is only the date, perhaps with its label or the title before it."""
+    if not date_key or date_key not in key:
+        return False
+    rest = key.replace(date_key, "", 1)
+    if title_key and rest.startswith(title_key):
+        rest = rest[len(title_key):]
+    return len(rest) <= 25
+
+
+def _index_of(lines: list[str], headline: str) -> int:
+    key = squash(headline)
+    for i, text in enumerate(lines):
+        if key and key in squash(text):
+            return i
+    return 0
+
+
+def _drop_line_element(line: Line) -> None:
+    """Keep articleBodyHtml in step with articleBody: remove a dropped line's own element."""
+    owner = line.element
+    if owner is not None and owner.getparent() is not None and squash(text_of(owner)) == squash(line.text):
+        drop(owner)
+
+
+def _precedes(el, container) -> bool:
+    """``el`` is outside ``container`` and comes before it in the document."""
+    if el is None or _is_inside(el, container) or el is container:
+        return False
+    order = {node: i for i, node in enumerate(container.getroottree().iter())}
+    return order.get(el, 0) < order.get(container, 0)
+
+
+def _is_inside(el, container) -> bool:
+    return any(a is container for a in el.iterancestors())
+
+
+def _unique_authors(authors: list) -> list:
+    seen, out = set(), []
+    for author in authors:
+        key = squash(author.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(author)
+    return out
+
+
+def _language(lang: str | None) -> str | None:
+    return lang.split("-")[0].lower() if lang else None

@@ -1,0 +1,127 @@
+"""Fast matching of many simple selectors at once.
+
+The noise table has ~100 selectors; lxml's CSS→XPath translation tests every one of them on
+every element with ``normalize-space`` and ``concat``, which cost ~9 ms a page — half the
+extraction time. Simple selectors (``tag``, ``#id``, ``.class``, ``[attr op 'v']`` and their
+combinations) are instead matched in one pass over the tree, each element checked only against
+the selectors indexed under its tag, classes, id or attributes. Selectors with combinators keep
+lxml's CSSSelector.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+_SIMPLE = re.compile(
+    r"^(?P<tag>[a-zA-Z][\w-]*)?(?P<rest>(?:#[\w-]+|\.[\w-]+|\[[\w-]+(?:[\^*$]?=['\"][^'\"]*['\"])?\])*)$"
+)
+_PART = re.compile(r"#(?P<id>[\w-]+)|\.(?P<cls>[\w-]+)|\[(?P<attr>[\w-]+)(?:(?P<op>[\^*$]?=)['\"](?P<val>[^'\"]*)['\"])?\]")
+
+
+@dataclass(frozen=True)
+class Simple:
+    tag: str | None
+    id: str | None
+    classes: frozenset[str]
+    attrs: tuple[tuple[str, str | None, str | None], ...]
+
+    def matches(self, el) -> bool:
+        if self.tag and el.tag != self.tag:
+            return False
+        if self.id and el.get("id") != self.id:
+            return False
+        if self.classes and not self.classes.issubset((el.get("class") or "").split()):
+            return False
+        return all(_attr_ok(el.get(name), op, val) for name, op, val in self.attrs)
+
+
+def _attr_ok(value: str | None, op: str | None, expected: str | None) -> bool:
+    if value is None:
+        return False
+    if op is None:
+        return True
+    if op == "=":
+        return value == expected
+    if op == "^=":
+        return value.startswith(expected)
+    if op == "$=":
+        return value.endswith(expected)
+    return expected in value
+
+
+def parse_simple(css: str) -> Simple | None:
+    match = _SIMPLE.match(css.strip())
+    if not match or not (match["tag"] or match["rest"]):
+        return None
+    ids, classes, attrs = [], [], []
+    for part in _PART.finditer(match["rest"] or ""):
+        if part["id"]:
+            ids.append(part["id"])
+        elif part["cls"]:
+            classes.append(part["cls"])
+        else:
+            attrs.append((part["attr"], part["op"], part["val"]))
+    tag = match["tag"].lower() if match["tag"] else None
+    return Simple(tag, ids[0] if ids else None, frozenset(classes), tuple(attrs))
+
+
+class SelectorSet:
+    """Callable like a CSSSelector: ``selector_set(root)`` lists the matching elements (order not kept).
+
+    One Python pass indexes each element by tag, class tokens, id and attribute names, so an element
+    is checked only against the few selectors that could match it.
+    """
+
+    def __init__(self, selectors: tuple[str, ...]):
+        self.by_tag: dict[str, list[Simple]] = {}
+        self.by_class: dict[str, list[Simple]] = {}
+        self.by_id: dict[str, list[Simple]] = {}
+        self.by_attr: dict[str, list[Simple]] = {}
+        complex_ = []
+        for css in selectors:
+            parsed = parse_simple(css)
+            if parsed is None:
+                complex_.append(css)
+            else:
+                self._index(parsed)
+        self.tags = frozenset(self.by_tag)
+        self._complex = CSSSelector(", ".join(complex_)) if complex_ else None
+
+    def _index(self, sel: Simple) -> None:
+        if sel.id:
+            self.by_id.setdefault(sel.id, []).append(sel)
+        elif sel.classes:
+            self.by_class.setdefault(min(sel.classes), []).append(sel)
+        elif sel.tag:
+            self.by_tag.setdefault(sel.tag, []).append(sel)
+        else:
+            self.by_attr.setdefault(sel.attrs[0][0], []).append(sel)
+
+    def _candidates(self, el) -> list[Simple]:
+        found = list(self.by_tag.get(el.tag, ()))
+        classes = el.get("class")
+        if classes:
+            for token in classes.split():
+                found += self.by_class.get(token, ())
+        ident = el.get("id")
+        if ident:
+            found += self.by_id.get(ident, ())
+        for name, sels in self.by_attr.items():
+            if el.get(name) is not None:
+                found += sels
+        return found
+
+    def __call__(self, root) -> list:
+        found = []
+        for el in root.iter(etree.Element):
+            candidates = self._candidates(el)
+            if candidates and any(s.matches(el) for s in candidates):
+                found.append(el)
+        if self._complex is not None:
+            seen = set(found)
+            found += [el for el in self._complex(root) if el not in seen]
+        return found

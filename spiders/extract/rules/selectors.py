@@ -53,6 +53,18 @@ def _attr_ok(value: str | None, op: str | None, expected: str | None) -> bool:
     return expected in value
 
 
+def _attr_regex(sels: list[Simple]) -> re.Pattern:
+    """One regex for ``[a*='x']``, ``[a^='y']``, ``[a='z']`` and ``[a]`` selectors on the same attribute."""
+    alternatives = []
+    for sel in sels:
+        if len(sel.attrs) != 1:
+            raise ValueError(f"attribute-only selector with several conditions is not supported: {sel}")
+        _, op, val = sel.attrs[0]
+        text = re.escape(val or "")
+        alternatives.append({None: "", "*=": text, "^=": "^" + text, "$=": text + "$", "=": f"^{text}$"}[op])
+    return re.compile("|".join(alternatives))
+
+
 def parse_simple(css: str) -> Simple | None:
     match = _SIMPLE.match(css.strip())
     if not match or not (match["tag"] or match["rest"]):
@@ -88,7 +100,8 @@ class SelectorSet:
                 complex_.append(css)
             else:
                 self._index(parsed)
-        self.tags = frozenset(self.by_tag)
+        self.tags = tuple(self.by_tag)
+        self._compile_lookups()
         self._complex = CSSSelector(", ".join(complex_)) if complex_ else None
 
     def _index(self, sel: Simple) -> None:
@@ -101,27 +114,38 @@ class SelectorSet:
         else:
             self.by_attr.setdefault(sel.attrs[0][0], []).append(sel)
 
-    def _candidates(self, el) -> list[Simple]:
-        found = list(self.by_tag.get(el.tag, ()))
-        classes = el.get("class")
-        if classes:
-            for token in classes.split():
-                found += self.by_class.get(token, ())
-        ident = el.get("id")
-        if ident:
-            found += self.by_id.get(ident, ())
-        for name, sels in self.by_attr.items():
-            if el.get(name) is not None:
-                found += sels
-        return found
+    def _compile_lookups(self) -> None:
+        # Attribute-only selectors of one attribute become one regex per attribute name.
+        self.attr_patterns = {name: _attr_regex(sels) for name, sels in self.by_attr.items()}
+        attrs = " or ".join(f"@{name}" for name in sorted(self.by_attr)) or "false()"
+        self._with_class = etree.XPath("descendant-or-self::*[@class]")
+        self._with_id = etree.XPath("descendant-or-self::*[@id]")
+        self._with_attr = etree.XPath(f"descendant-or-self::*[{attrs}]")
 
     def __call__(self, root) -> list:
-        found = []
-        for el in root.iter(etree.Element):
-            candidates = self._candidates(el)
-            if candidates and any(s.matches(el) for s in candidates):
-                found.append(el)
+        found: dict = {}  # element → True, insertion-ordered and de-duplicated
+        if self.by_tag:
+            for el in root.iter(*self.tags):
+                if any(s.matches(el) for s in self.by_tag[el.tag]):
+                    found[el] = True
+        if self.by_class:
+            for el in self._with_class(root):
+                for token in el.get("class").split():
+                    sels = self.by_class.get(token)
+                    if sels and any(s.matches(el) for s in sels):
+                        found[el] = True
+                        break
+        if self.by_id:
+            for el in self._with_id(root):
+                sels = self.by_id.get(el.get("id"))
+                if sels and any(s.matches(el) for s in sels):
+                    found[el] = True
+        if self.by_attr:
+            patterns = self.attr_patterns.items()
+            for el in self._with_attr(root):
+                if any(value is not None and rx.search(value) for name, rx in patterns for value in (el.get(name),)):
+                    found[el] = True
         if self._complex is not None:
-            seen = set(found)
-            found += [el for el in self._complex(root) if el not in seen]
-        return found
+            for el in self._complex(root):
+                found[el] = True
+        return list(found)

@@ -17,6 +17,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/portal-archive extract --base-url-from-meta --format table tests/fixtures/pages/*/*/input.html
+	$(BIN)/portal-archive extract --base-url-from-meta --format json tests/fixtures/pages/websphere-8/seed-dan-van/input.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -19,6 +19,12 @@ def shared_path(*parts: str) -> Path:
     return base.joinpath(*parts)
 
 
+def corpus_pages() -> Path:
+    """The extraction evaluation corpus: $PORTAL_ARCHIVE_CORPUS, else ../shared/corpus/pages."""
+    explicit = os.environ.get("PORTAL_ARCHIVE_CORPUS")
+    return Path(explicit) if explicit else shared_path("corpus", "pages")
+
+
 def require(path: Path) -> Path:
     """Skip when evaluation data is absent on a developer machine; in CI its absence is a failure."""
     if not path.exists():

@@ -8,15 +8,12 @@ Without it the tests are skipped locally and fail in CI (``CI=true``). Metric de
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from conftest import corpus_pages, require
 
 from benchmarks.extract_eval import FIELDS, score_extractor
-
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "pages"
 
 FLOORS = {
     "article_vs_not": 0.98,
@@ -30,19 +27,9 @@ FLOORS = {
 }
 
 
-def _unavailable(reason: str) -> None:
-    """Skip locally; in CI a missing prerequisite is an error, not a silent skip."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} in CI", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def corpus_dir() -> Path:
-    corpus = Path(os.environ.get("PORTAL_ARCHIVE_CORPUS") or DEFAULT_CORPUS)
-    if not corpus.is_dir():
-        _unavailable(f"corpus missing: {corpus} (set PORTAL_ARCHIVE_CORPUS)")
-    return corpus
+    return require(corpus_pages())
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +39,7 @@ def ours(corpus_dir: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def trafilatura_scores(corpus_dir: Path) -> dict:
-    try:
-        import trafilatura  # noqa: F401
-    except ImportError:
-        _unavailable("trafilatura not installed (pip install -e '.[bench]')")
+    pytest.importorskip("trafilatura", reason="trafilatura not installed (pip install -e '.[bench]')")
     return score_extractor(corpus_dir, "trafilatura")
 
 

@@ -137,6 +137,7 @@ def _guess(sample: bytes) -> str | None:
 # EBCDIC, UTF-7 and BOM-less UTF-16/32 turn ordinary bytes into plausible-looking nonsense.
 _NEVER_GUESS = ["cp037", "cp273", "cp424", "cp500", "cp875", "cp1026", "cp1140", "utf_7", "utf_16", "utf_32"]
 _TONED = re.compile("[\u1ea0-\u1ef9]")  # Latin Extended Additional: the Vietnamese toned vowels
+# Letters only Unicode Vietnamese has; a TCVN3/VNI text (Latin-1 code points) never contains them.
 _VN_ONLY = re.compile("[\u1ea0-\u1ef9ơƠưƯăĂđĐĩĨũŨ]")
 
 
@@ -317,14 +318,10 @@ def _stylesheet_rules(root) -> dict:
     return {k: v for k, v in rules.items() if v is not _INHERIT}
 
 
-# Letters a TCVN3/VNI text (Latin-1 code points) can never contain.
-_UNICODE_VN = re.compile("[\u1ea0-\u1ef9ơƠưƯăĂđĐĩĨũŨ]")
-
-
 def _has_unicode_vietnamese(el) -> bool:
     if not isinstance(el.tag, str):
         return False
-    return any(_UNICODE_VN.search(t) for t in el.itertext())
+    return any(_VN_ONLY.search(t) for t in el.itertext())
 
 
 def _convert_attr(el, attr: str, encoding: str) -> int:

@@ -29,6 +29,7 @@ from .sanitize import body_html
 from .text import nfc, repair_entity_debris
 
 MIN_BODY_CHARS = 20
+LISTING_LINKS = 8  # a page without an article but with this many title links is a list of articles
 HEADLINE_CHARS = (6, 400)
 # Paths and parameters of article detail views; a page at any other URL that shows one full
 # text beside a list pager is a section page in "full content" list mode.
@@ -111,7 +112,9 @@ class _Extraction:
         if headline is None:
             return self._not("no headline found")
         if date is None:
-            return self._not("no publication date: a static page, not an article")
+            links = len(_title_links(self.root))
+            kind = f"a listing or home page ({links} article links)" if links >= LISTING_LINKS else "a static page"
+            return self._not(f"no publication date: {kind}, not an article")
         return self._article(body, scope, headline, date, crumbs)
 
     # -- page-level facts ---------------------------------------------------------------

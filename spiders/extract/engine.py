@@ -29,6 +29,7 @@ from .sanitize import body_html
 from .text import nfc, repair_entity_debris
 
 MIN_BODY_CHARS = 20
+DATE_LINE_CHARS = 60  # a line that only dates the article is short
 LISTING_LINKS = 8  # a page without an article but with this many title links is a list of articles
 HEADLINE_CHARS = (6, 400)
 # Paths and parameters of article detail views; a page at any other URL that shows one full
@@ -101,6 +102,7 @@ class _Extraction:
         if body is None:
             return self._not("no article text found")
         scope = self._scope(body.element)
+        drop_related_lists(scope)  # before title and date: related items carry titles and dates too
         if scope in paged_portlets and not self._is_article_url():
             return self._not("listing: a full-content list page with a pager")
         if _is_link_list(body.element):
@@ -198,11 +200,18 @@ class _Extraction:
         return self._date_near_headline(scope, headline)
 
     def _date_near_headline(self, scope, headline: Found | None) -> Found | None:
-        """A date line within a few lines of the title, as custom templates print it ("(20/02/2019 08:53 PM)")."""
+        """A date line within a few lines of the title, as custom templates print it ("(20/02/2019 08:53 PM)").
+
+        Only a short line, or the title line itself, counts: a body paragraph that opens with
+        "Ngày 16/4/2019, …" dates an event, not the article.
+        """
         lines = [line.text for line in element_lines(scope)]
         start = _index_of(lines, headline.value) if headline else 0
+        title_key = squash(headline.value) if headline else ""
         for text in lines[max(0, start - 2): start + 6]:
-            found = self._parse_date(text) if len(text) <= 160 or start >= 0 else None
+            if len(text) > DATE_LINE_CHARS and not (title_key and title_key in squash(text)):
+                continue
+            found = self._parse_date(text)
             if found:
                 return self._record("datePublished", Found(found, "near-headline"))
         return None
@@ -282,7 +291,6 @@ class _Extraction:
             drop(title)
         if dateline is not None and _is_inside(dateline, element) and len(text_of(dateline)) <= 80:
             drop(dateline)
-        drop_related_lists(element)
 
     def _body_lines(self, element, headline: str, date: ParsedDate) -> list[Line]:
         lines = []

@@ -34,10 +34,16 @@ ACTIONS = (
     ".font-size", ".text-size", ".change-font", ".view-count", ".view-count-info", ".luot-xem",
     ".tools", ".article-tools", ".news-tools", ".cong-cu", ".phan-trang",
 )
+# Lists of other articles printed beside or under the article; their dates and titles must never be
+# taken for the article's own.
+RELATED = (
+    ".related_asset", ".related", ".related-news", ".tin-lien-quan", ".tinlienquan", ".other-news",
+    ".tin-khac", ".same-category", ".relate-news",
+)
 
 COMMON = Rules(
     platform="generic",
-    noise=NOT_TEXT + HIDDEN + SKIP_LINKS + CHROME + ACTIONS,
+    noise=NOT_TEXT + HIDDEN + SKIP_LINKS + CHROME + ACTIONS + RELATED,
     portlets=("article", "[itemtype*='Article']", "main", "[role='main']"),
     portlet_titles=(),
     body=(
@@ -69,10 +75,6 @@ COMMON = Rules(
         ".chapeau", ".tom-tat",
     ),
     breadcrumbs=(".breadcrumb", "#breadcrumbs", "[itemtype*='BreadcrumbList']", ".breadcrumbs"),
-    body_noise=(
-        ".related_asset", ".related", ".related-news", ".tin-lien-quan", ".tinlienquan", ".other-news",
-        ".tin-khac", ".same-category", ".relate-news",
-    ),
     list_pagers=(".taglib-page-iterator", ".lfr-pagination", ".pagination-bar", ".pagination", ".pager",
                  ".paging"),
 )

@@ -1,7 +1,6 @@
 """Tests for spiders.extract.encoding: every encoded input is built here from one sentence."""
 
 import codecs
-import time
 import unicodedata
 
 import lxml.html
@@ -186,12 +185,10 @@ def test_empty_bytes_decode_to_empty_text():
 
 
 @pytest.mark.parametrize("declared", [None, "utf-8", "no-such", "windows-1258"])
-def test_twenty_megabytes_of_garbage_decode_quickly(declared):
+def test_twenty_megabytes_of_garbage_decode(declared):
     raw = bytes(range(256)) * (20 * 1024 * 1024 // 256)
-    start = time.perf_counter()
     got = decode_html(raw, declared)
     assert len(got.text) >= len(raw) // 4
-    assert time.perf_counter() - start < 20
 
 
 def test_a_declared_page_never_runs_the_detector(monkeypatch):
@@ -206,18 +203,6 @@ def test_a_declared_page_never_runs_the_detector(monkeypatch):
     decode_html(page(body).encode())
     decode_html(cp1258(page(body, META_1258)))
     decode_html(cp1258(page(body)), "windows-1258")
-
-
-def test_40kb_utf8_page_with_meta_is_fast():
-    raw = page("".join(f"<p>{S}</p>" for _ in range(300)), '<meta charset="utf-8">').encode()
-    assert len(raw) > 40_000
-    decode_html(raw)
-    runs = 200
-    start = time.perf_counter()
-    for _ in range(runs):
-        decode_html(raw)
-    per_call = (time.perf_counter() - start) / runs
-    assert per_call < 0.002  # measured ≈ 0.07 ms; the bound only catches a detector on this path
 
 
 # --------------------------------------------------------------------------- legacy fonts

@@ -22,10 +22,6 @@ DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 RETRY_TIMES = 3
 
-# -- Project -------------------------------------------------------------------------------
-ARCHIVE_URL = "sqlite:///archive.db"
-PORTALS_TIMEZONE = "Asia/Ho_Chi_Minh"
-
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -72,3 +72,15 @@ def test_plain_last_paragraph_is_not_a_signature():
 def test_surname_truong_is_not_a_role():
     lines = _lines(("Bài viết.", False, 0.0), ("Trương Văn Bình", True, 1.0))
     assert [a.name for a in trailing_signature(lines).authors] == ["Trương Văn Bình"]
+
+
+def test_photo_caption_in_italics_is_not_a_signature():
+    caption = "Đ/c Trương Tú Tài, Bí thư Chi bộ trao Quyết định kết nạp đảng cho đ/c Nguyễn Văn Lĩnh. Ảnh: Thu Lan"
+    lines = _lines(("Buổi lễ diễn ra trang trọng.", False, 0.0), (caption, False, 1.0), ("Thu Lan", True, 1.0))
+    sig = trailing_signature(lines)
+    assert [a.name for a in sig.authors] == ["Thu Lan"] and sig.lines == 1
+
+
+@pytest.mark.parametrize("text", ["Nhóm PV", "PV", "CTV", "Đ"])
+def test_generic_credits_and_initials_are_not_names(text):
+    assert not looks_like_name(text)

@@ -22,7 +22,7 @@ PREFIX = re.compile(
 )
 BARE_PREFIX = re.compile(r"^\s*(?:bởi|by)\s+", re.I)
 SUFFIX = re.compile(r"\s*[\(\[]\s*(?:tổng\s*hợp|th|st|sưu\s*tầm|lược\s*dịch|dịch)\s*[\)\]]\s*$|[\s.,;:]+$", re.I)
-SPLIT = re.compile(r"\s+[-–—]\s+|\s*[,;/]\s*|\s+&\s+")
+SPLIT = re.compile(r"\s+[-–—]\s+|\s*[,;]\s*|\s+&\s+")  # not "/": "Đ/c" abbreviates đồng chí
 SOURCE = re.compile(r"^\s*[\(\[]?\s*(?:nguồn|theo|source|trích\s*nguồn)\b", re.I)
 # A person's title in a role line under a signature. Matched with accents: "Trưởng" is a title,
 # "Trương" a surname.
@@ -39,6 +39,8 @@ UNIT_START = re.compile(
 # Folded words that mark a CMS account or an editorial desk rather than a person.
 ACCOUNT_WORDS = re.compile(r"admin|\b(?:bien tap|thu ky|quan tri|editor|webmaster|english|guest|user|test|portal)\b")
 NAME_TOKEN = re.compile(r"^[^\W\d_][\w&.'’-]*$")
+SIGNATURE_MAX = (80, 10)  # characters, words: a signature line is short; a photo caption is not
+NOT_A_NAME = re.compile(r"^(?:nhóm\s+)?(?:pv|ctv|phóng viên|cộng tác viên|btv|ban biên tập)$", re.I)
 
 
 @dataclass
@@ -55,7 +57,9 @@ def is_account(name: str) -> bool:
 def looks_like_name(text: str, max_words: int = 8) -> bool:
     """Short, capitalised, no digits or sentence punctuation: a person or an organisation."""
     words = text.split()
-    if not 1 <= len(words) <= max_words or len(text) > 80 or any(ch.isdigit() for ch in text):
+    if not 1 <= len(words) <= max_words or not 2 <= len(text) <= 80 or any(ch.isdigit() for ch in text):
+        return False
+    if len(words) == 1 and len(text) < 3 or NOT_A_NAME.match(text):
         return False
     if not all(NAME_TOKEN.match(w) for w in words):
         return False
@@ -70,7 +74,7 @@ def has_title(text: str) -> bool:
 def is_role_line(text: str) -> bool:
     """A title ("UVBTV, Trưởng Ban Dân vận Thị ủy") or a unit ("Văn phòng Sở …") line."""
     low = text.lower().strip()
-    return (has_title(low) or bool(UNIT_START.match(low))) and len(text.split()) <= 14
+    return (has_title(low) or bool(UNIT_START.match(low))) and len(text.split()) <= SIGNATURE_MAX[1] + 4
 
 
 def names_from(raw: str) -> list[Author]:
@@ -118,6 +122,8 @@ def trailing_signature(lines: list[Line]) -> Signature:
 
 def _trailer_kind(line: Line, is_last: bool) -> str | None:
     text = line.text
+    if len(text) > SIGNATURE_MAX[0] or len(text.split()) > SIGNATURE_MAX[1] + 4:
+        return None
     marked = line.right or line.emphasis >= 0.8 or bool(PREFIX.match(text))
     if SOURCE.match(text) and len(text) <= 80 and (marked or is_last):
         return "source"

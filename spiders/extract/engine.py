@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -34,10 +35,8 @@ LISTING_LINKS = 8  # a page without an article but with this many title links is
 HEADLINE_CHARS = (6, 400)
 # Paths and parameters of article detail views; a page at any other URL that shows one full
 # text beside a list pager is a section page in "full content" list mode.
-ARTICLE_URL = re.compile(
-    r"/-/|/w/|view_content|/content/|asset_publisher|articleId|/wps/wcm/connect/|urile=wcm|[/_-]\d{4,}[-._/]|\.html?$",
-    re.I,
-)
+ARTICLE_PATH = re.compile(r"/-/|/w/|view_content|/content/|asset_publisher|/wps/wcm/connect/|[/_-]\d{4,}[-._/]", re.I)
+ARTICLE_QUERY = re.compile(r"articleId=|assetEntryId=|urile=wcm", re.I)
 LIST_PAGE_PARAM = re.compile(r"[?&;](?:[\w]*_cur|cur|page|pageNo|p|trang)=\d+", re.I)
 
 
@@ -90,6 +89,7 @@ class _Extraction:
         self.rules: CompiledRules = rules_for(platform).compiled
         self.sources: dict[str, str] = {}
         self._portlets: set | None = None
+        self.detail_rules = {cand.rule for cand in self.rules.detail}
 
     def run(self) -> Article | NotAnArticle:
         self.meta: PageMeta = read_meta(self.root)
@@ -125,7 +125,10 @@ class _Extraction:
         return NotAnArticle(reason, self.url, self.platform)
 
     def _is_article_url(self) -> bool:
-        return bool(self.url and ARTICLE_URL.search(self.url.split("?")[0] + "?" + self.url.partition("?")[2]))
+        if not self.url:
+            return False
+        parts = urlsplit(self.url)
+        return bool(ARTICLE_PATH.search(parts.path) or ARTICLE_QUERY.search(parts.query))
 
     def _breadcrumbs(self) -> list[dict]:
         for cand in self.rules.breadcrumbs:
@@ -154,6 +157,11 @@ class _Extraction:
     # -- fields -------------------------------------------------------------------------
 
     def _body(self) -> Found | None:
+        for cand in self.rules.detail:
+            found = cand.select(self.root)
+            if found:
+                best = max(found, key=lambda el: len(text_of(el)))
+                return Found(best, cand.rule, best)
         for cand in self.rules.body + self.rules.containers:
             found = [el for el in cand.select(self.root) if _has_content(el)]
             if found:
@@ -258,7 +266,7 @@ class _Extraction:
         for line in lines[len(kept):]:
             _drop_line_element(line)
         text = "\n".join(line.text for line in kept)
-        if not text and not attachments:
+        if not text and not attachments and not images and body.rule not in self.detail_rules:
             return self._not("empty article body")
         self.sources["articleBody"] = body.rule
         parsed: ParsedDate = date.value

@@ -25,6 +25,9 @@ class Rules:
     portlets: tuple[str, ...] = ()
     # Title bars of portlet decorators: deleted, their text kept as section names.
     portlet_titles: tuple[str, ...] = ()
+    # Containers that only an article's own detail view renders: taken even when the CMS left them
+    # empty (an article may be a title, a date and an image), and tried before ``body``.
+    detail: tuple[str, ...] = ()
     # Ordered candidates per field.
     body: tuple[str, ...] = ()
     # Whole-portlet containers, tried after every ``body`` rule (the largest wins): for custom themes.

@@ -22,9 +22,8 @@ LIFERAY_6 = COMMON.extend(
                                   ".taglib-header .header-back-to", ".lfr-add-content"),
     portlets=("[id^='p_p_id_']", "section.portlet", ".portlet-boundary"),
     portlet_titles=(".portlet-topper", ".portlet-title", ".portlet-title-text", ".portlet-topper-toolbar"),
-    body=(
-        ".asset-full-content .asset-content", ".asset-full-content", ".journal-content-article",
-    ),
+    detail=(".asset-full-content .asset-content",),
+    body=(".asset-full-content", ".journal-content-article"),
     containers=(".portlet-body",),
     headline=(
         ".taglib-header h3.header-title span", "h3.header-title", ".asset-full-content-title",
@@ -46,7 +45,7 @@ LIFERAY_7 = LIFERAY_6.extend(
     noise=(".portlet-header", "header.portlet-topper", ".portlet-name-text", ".asset-avatar",
            ".content-metadata-asset-addon-entries", ".user-tool-asset-addon-entries"),
     portlet_titles=(".portlet-header", "h2.portlet-title-text"),
-    body=(".asset-full-content .asset-content", "[data-analytics-asset-title]"),
+    detail=("[data-analytics-asset-title]",),
     headline=(
         "[data-analytics-asset-title] @data-analytics-asset-title", "h4.component-title .asset-title",
         ".asset-full-content .asset-title", ".title-divvv",

@@ -85,3 +85,12 @@ def test_body_html_is_sanitised_and_links_are_absolute():
 def test_not_an_article_for_non_html_bytes():
     result = extract_article(bytes(range(256)) * 100)
     assert result.isArticle is False and result.reason
+
+
+def test_in_language_follows_the_text_not_the_english_ui_chrome():
+    dateline = '<div class="assetPublishDate">Publish date 15/05/2021 | 9:16 AM</div>'
+    raw = page(dateline=dateline).replace(b'lang="vi-VN"', b'lang="en-US"')
+    result = extract_article(raw, url="https://x.gov.vn/en/tin/-/view_content/1-a")
+    assert result.inLanguage == "vi"
+    english = raw.replace(PARAS.encode(), b"<p>The meeting was attended by many departments of the province today.</p>" * 3)
+    assert extract_article(english, url="https://x.gov.vn/en/tin/-/view_content/1-a").inLanguage == "en"

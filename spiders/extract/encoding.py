@@ -21,6 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .text import VIETNAMESE_LETTERS
+
 META_WINDOW = 4096  # the <meta charset> must sit in the head; scanning further finds script strings
 DETECT_WINDOW = 256 * 1024  # charset-normalizer is slow; the first 256 KB are plenty of evidence
 
@@ -137,8 +139,7 @@ def _guess(sample: bytes) -> str | None:
 # EBCDIC, UTF-7 and BOM-less UTF-16/32 turn ordinary bytes into plausible-looking nonsense.
 _NEVER_GUESS = ["cp037", "cp273", "cp424", "cp500", "cp875", "cp1026", "cp1140", "utf_7", "utf_16", "utf_32"]
 _TONED = re.compile("[\u1ea0-\u1ef9]")  # Latin Extended Additional: the Vietnamese toned vowels
-# Letters only Unicode Vietnamese has; a TCVN3/VNI text (Latin-1 code points) never contains them.
-_VN_ONLY = re.compile("[\u1ea0-\u1ef9ơƠưƯăĂđĐĩĨũŨ]")
+_VN_ONLY = VIETNAMESE_LETTERS
 
 
 def _reads_as_cp1258(sample: bytes) -> bool:

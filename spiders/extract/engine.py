@@ -23,11 +23,11 @@ from .clean import drop, drop_all, drop_related_lists, is_noise_line, is_related
 from .dates import ParsedDate, parse_date, to_iso
 from .detect import detect_platform
 from .encoding import decode_html, fix_legacy_fonts
-from .media import find_attachments, find_images, is_attachment_line
+from .media import absolute, find_attachments, find_images, is_attachment_line
 from .meta import PageMeta, read_meta
-from .rules import Candidate, CompiledRules, rules_for
+from .rules import CompiledRules, rules_for
 from .sanitize import body_html
-from .text import nfc, repair_entity_debris
+from .text import is_vietnamese, nfc, repair_entity_debris
 
 MIN_BODY_CHARS = 20
 DATE_LINE_CHARS = 60  # a line that only dates the article is short
@@ -133,7 +133,7 @@ class _Extraction:
     def _breadcrumbs(self) -> list[dict]:
         for cand in self.rules.breadcrumbs:
             for el in cand.select(self.root):
-                items = [{"name": text_of(a), "url": a.get("href")} for a in el.iter("a") if text_of(a)]
+                items = [{"name": text_of(a), "url": absolute(a.get("href"), self.url)} for a in el.iter("a") if text_of(a)]
                 if items:
                     return items
         return []
@@ -282,7 +282,7 @@ class _Extraction:
             breadcrumbs=crumbs,
             images=images,
             attachments=attachments,
-            inLanguage=self.opts.language or _language(self.meta.lang),
+            inLanguage=self.opts.language or _language(self.meta.lang, text),
             canonicalUrl=self.meta.canonical,
             portal=self.opts.slug,
             platform=self.platform,
@@ -415,5 +415,8 @@ def _unique_authors(authors: list) -> list:
     return out
 
 
-def _language(lang: str | None) -> str | None:
+def _language(lang: str | None, text: str) -> str | None:
+    """The content's language: English-UI copies of Vietnamese portals wrap Vietnamese text in lang="en-US"."""
+    if is_vietnamese(text):
+        return "vi"
     return lang.split("-")[0].lower() if lang else None

@@ -117,3 +117,13 @@ def fold(s: str) -> str:
     ``nfc(s)`` and token boundaries never move (VIETNAMESE.md 3.4).
     """
     return nfc(s).translate(_FOLD).lower()
+
+
+# Letters only Vietnamese writes (toned vowels, ơ ư ă đ ĩ ũ): a legacy-font (Latin-1) text never has them.
+VIETNAMESE_LETTERS = re.compile("[\u1ea0-\u1ef9ơƠưƯăĂđĐĩĨũŨ]")
+
+
+def is_vietnamese(text: str, sample: int = 3000) -> bool:
+    """Vietnamese prose has a Vietnamese-only letter every few words; other Latin text almost never."""
+    head = text[:sample]
+    return len(VIETNAMESE_LETTERS.findall(head)) >= max(3, len(head) // 100)

@@ -2,7 +2,7 @@
 
 The corpus lives outside the repository: ``$PORTAL_ARCHIVE_CORPUS`` or ``<repo>/../shared/corpus/pages``.
 Without it the tests are skipped locally and fail in CI (``CI=true``). Metric definitions:
-``benchmarks/extract_eval.py``. For the list of failing cases run
+``benchmarks/extract_scoring.py``. For the list of failing cases run
 ``python benchmarks/extract_eval.py --corpus <corpus> --verbose``.
 """
 

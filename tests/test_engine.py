@@ -28,15 +28,22 @@ def page(dateline: str = "", body: str = PARAS, extra: str = "") -> bytes:
 
 
 def test_today_banner_outside_the_article_portlet_is_never_the_date():
+    # An asset publisher detail view is an article even when its template prints no date.
     result = extract_article(page(), url="https://x.gov.vn/vi/tin/-/view_content/1-a")
-    assert result.isArticle is False
-    assert "no publication date" in result.reason
+    assert result.isArticle is True and result.headline == TITLE
+    assert result.datePublished is None
+
+
+def test_without_a_date_a_page_that_is_no_detail_view_is_not_an_article():
+    raw = page().replace(b"asset-full-content", b"box").replace(b"asset-content", b"box-inner")
+    result = extract_article(raw, url="https://x.gov.vn/vi/gioi-thieu")
+    assert result.isArticle is False and "no publication date" in result.reason
 
 
 def test_a_date_opening_a_body_paragraph_is_not_the_publication_date():
     body = "<p>Ngày 16/4/2019, tại Sở Thông tin và Truyền thông đã diễn ra lễ trao quyết định bổ nhiệm cán bộ.</p>"
     result = extract_article(page(body=body * 2), url="https://x.gov.vn/vi/tin/-/view_content/1-a")
-    assert result.isArticle is False
+    assert result.datePublished is None
 
 
 def test_related_list_dates_are_not_the_article_date():
@@ -45,7 +52,8 @@ def test_related_list_dates_are_not_the_article_date():
                '<li><a href="/b">Một bài viết khác nữa trong chuyên mục</a> <span class="date">(02/01/2020)</span></li>'
                "</ul></div>")
     result = extract_article(page(extra=related), url="https://x.gov.vn/vi/tin/-/view_content/1-a")
-    assert result.isArticle is False
+    assert result.datePublished is None
+    assert "Một bài viết khác" not in result.articleBody
 
 
 def test_date_element_gives_iso_date_raw_text_and_rule():

@@ -16,6 +16,9 @@ from .text import fold
 
 _SQUASH = re.compile(r"[\s\W_]+")
 _PAGER = re.compile(PAGER_LINE, re.I)
+# Elements that may hold a related-list heading ("Các tin khác" in an h3, a div, a bold span …).
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "div", "p", "span", "strong", "b", "td", "th", "header", "label")
+PLACEHOLDER_CHARS = 40
 
 
 def squash(text: str) -> str:
@@ -90,22 +93,22 @@ def is_related_heading(text: str) -> bool:
 
 def drop_related_lists(container) -> None:
     """Drop "Các tin khác"/"Tin liên quan" headings and the list of links that follows each."""
-    for el in list(container.iter()):
-        if not isinstance(el.tag, str) or el.getparent() is None or len(text_of(el)) > 40:
+    for el in [el for el in container.iter(HEADING_TAGS) if len(el) <= 3]:
+        if el.getparent() is None or not is_related_heading(text_of(el)):
             continue
-        if el.tag in ("a", "li") or not is_related_heading(text_of(el)):
-            continue
-        _drop_following_links(el)
         box = el.getparent()
+        _drop_following_list(el)
         drop(el)
-        # A wrapper holding only the heading and its list is the related box itself.
-        if box is not None and box is not container and box.getparent() is not None and not text_of(box):
+        # A wrapper holding only the heading is the related box: the list may follow the box instead.
+        if box is not container and box.getparent() is not None and not text_of(box):
+            _drop_following_list(box)
             drop(box)
 
 
-def _drop_following_links(heading) -> None:
-    sibling = heading.getnext()
-    while sibling is not None and _is_link_list(sibling):
+def _drop_following_list(node) -> None:
+    """Drop the link lists after a related heading, and a short placeholder ("Tin đang được cập nhật")."""
+    sibling = node.getnext()
+    while sibling is not None and (_is_link_list(sibling) or len(text_of(sibling)) <= PLACEHOLDER_CHARS):
         nxt = sibling.getnext()
         drop(sibling)
         sibling = nxt

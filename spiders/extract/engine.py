@@ -23,7 +23,7 @@ from .clean import drop, drop_all, drop_related_lists, is_noise_line, is_related
 from .dates import ParsedDate, parse_date, to_iso
 from .detect import detect_platform
 from .encoding import decode_html, fix_legacy_fonts
-from .media import absolute, find_attachments, find_images, is_attachment_line
+from .media import absolute, find_attachments, find_images, is_attachment_line, is_document_url
 from .meta import PageMeta, read_meta
 from .rules import CompiledRules, rules_for
 from .sanitize import body_html
@@ -31,7 +31,10 @@ from .text import is_vietnamese, nfc, repair_entity_debris
 
 MIN_BODY_CHARS = 20
 DATE_LINE_CHARS = 60  # a line that only dates the article is short
-LISTING_LINKS = 8  # a page without an article but with this many title links is a list of articles
+LISTING_LINKS = 8
+TEASER_ITEMS = 4
+INLINE_TAGS = ("p", "span", "a", "strong", "b", "em", "i", "font")
+TEASER_LINE_CHARS = 200  # "Title (17/05/2019)" or a date line under a teaser; prose paragraphs are longer  # a page without an article but with this many title links is a list of articles
 HEADLINE_CHARS = (6, 400)
 # Paths and parameters of article detail views; a page at any other URL that shows one full
 # text beside a list pager is a section page in "full content" list mode.
@@ -107,13 +110,13 @@ class _Extraction:
             return self._not("listing: a full-content list page with a pager")
         if _is_link_list(body.element):
             return self._not("listing: the main content is a list of links")
-        if _is_dated_teaser_list(body.element):
-            return self._not("listing: dated teasers linking to other pages")
+        if _is_dated_teaser_list(body.element) or _is_repeated_teaser_list(body.element):
+            return self._not("listing: teasers linking to other pages")
         headline = self._headline(scope)
         date = self._date(scope, headline)
         if headline is None:
             return self._not("no headline found")
-        if date is None:
+        if date is None and body.rule not in self.detail_rules:
             links = len(_title_links(self.root))
             kind = f"a listing or home page ({links} article links)" if links >= LISTING_LINKS else "a static page"
             return self._not(f"no publication date: {kind}, not an article")
@@ -163,11 +166,16 @@ class _Extraction:
                 best = max(found, key=lambda el: len(text_of(el)))
                 return Found(best, cand.rule, best)
         for cand in self.rules.body + self.rules.containers:
-            found = [el for el in cand.select(self.root) if _has_content(el)]
+            found = [el for el in cand.select(self.root) if _has_content(el) and not self._holds_portlets(el)]
             if found:
                 best = max(found, key=lambda el: len(text_of(el)))
                 return Found(best, cand.rule, best)
         return self._densest_block()
+
+    def _holds_portlets(self, el) -> bool:
+        """A block wrapping two or more portlets is the page layout, not an article's text."""
+        self._scope(el)  # fills the portlet set
+        return sum(1 for node in el.iterdescendants() if node in self._portlets) >= 2
 
     def _densest_block(self) -> Found | None:
         """Fallback for unknown themes: the block with the most paragraph text that is not link text."""
@@ -215,9 +223,11 @@ class _Extraction:
         """
         lines = [line.text for line in element_lines(scope)]
         start = _index_of(lines, headline.value) if headline else 0
-        title_key = squash(headline.value) if headline else ""
+        title = headline.value if headline else ""
         for text in lines[max(0, start - 2): start + 6]:
-            if len(text) > DATE_LINE_CHARS and not (title_key and title_key in squash(text)):
+            if title and text.startswith(title):
+                text = text[len(title):]  # "Title (20/02/2019 08:53 PM)": the date after it, never one inside it
+            if len(text) > DATE_LINE_CHARS:
                 continue
             found = self._parse_date(text)
             if found:
@@ -251,14 +261,14 @@ class _Extraction:
 
     # -- the article --------------------------------------------------------------------
 
-    def _article(self, body: Found, scope, headline: Found, date: Found, crumbs: list) -> Article | NotAnArticle:
+    def _article(self, body: Found, scope, headline: Found, date: Found | None, crumbs: list) -> Article | NotAnArticle:
         byline = self._byline(scope)
         description = self._description(scope)
         element = body.element
         self._strip_body(element, headline, date)
         # Media first: dropping title, date and download lines below also drops their elements.
         images, attachments = find_images(element, self.url), find_attachments(element, self.url)
-        lines = self._body_lines(element, headline.value, date.value)
+        lines = self._body_lines(element, headline.value, date.value if date else None)
         if description and _precedes(description.element, element):
             lines.insert(0, Line(description.value))  # the lead sits above the text block: it belongs to the body
         signature = au.trailing_signature(lines)
@@ -269,12 +279,12 @@ class _Extraction:
         if not text and not attachments and not images and body.rule not in self.detail_rules:
             return self._not("empty article body")
         self.sources["articleBody"] = body.rule
-        parsed: ParsedDate = date.value
+        parsed: ParsedDate | None = date.value if date else None
         return Article(
             url=self.url,
             headline=headline.value,
-            datePublished=to_iso(parsed.value),
-            datePublishedRaw=parsed.raw,
+            datePublished=to_iso(parsed.value) if parsed else None,
+            datePublishedRaw=parsed.raw if parsed else None,
             authors=_unique_authors(signature.authors + byline),
             articleBody=text,
             articleBodyHtml=body_html(element, self.url),
@@ -292,17 +302,17 @@ class _Extraction:
             },
         )
 
-    def _strip_body(self, element, headline: Found, date: Found) -> None:
+    def _strip_body(self, element, headline: Found, date: Found | None) -> None:
         drop_all(element, self.rules.body_noise_all)
-        title, dateline = headline.element, date.element
+        title, dateline = headline.element, date.element if date else None
         if title is not None and _is_inside(title, element) and squash(text_of(title)) == squash(headline.value):
             drop(title)
         if dateline is not None and _is_inside(dateline, element) and len(text_of(dateline)) <= 80:
             drop(dateline)
 
-    def _body_lines(self, element, headline: str, date: ParsedDate) -> list[Line]:
+    def _body_lines(self, element, headline: str, date: ParsedDate | None) -> list[Line]:
         lines = []
-        title_key, date_key = squash(headline), squash(date.raw)
+        title_key, date_key = squash(headline), squash(date.raw) if date else ""
         raw_lines = element_lines(element)
         for position, line in enumerate(raw_lines):
             line.text = _tidy(line.text)
@@ -328,8 +338,11 @@ def _has_content(el) -> bool:
 
 
 def _title_links(el) -> list:
-    """Links with title-length text: the items of a list of articles."""
-    return [a for a in el.iter("a") if len(text_of(a)) >= 15 and not (a.get("href") or "").startswith(("#", "javascript"))]
+    """Links with title-length text to other pages (not documents): the items of a list of articles."""
+    return [
+        a for a in el.iter("a")
+        if len(text_of(a)) >= 15 and not (a.get("href") or "#").startswith(("#", "javascript")) and not is_document_url(a.get("href"))
+    ]
 
 
 def _is_link_list(el) -> bool:
@@ -341,8 +354,18 @@ def _is_dated_teaser_list(el) -> bool:
     """Three or more items each with a title link and a date: a news list, even with summaries."""
     if len(_title_links(el)) < 3:
         return False
-    dated = [line for line in element_lines(el) if len(line.text) <= 40 and parse_date(line.text)]
+    dated = [line for line in element_lines(el) if len(line.text) <= TEASER_LINE_CHARS and parse_date(line.text)]
     return len(dated) >= 3
+
+
+def _is_repeated_teaser_list(el) -> bool:
+    """Four or more sibling blocks of one class, each with its own title link: the items of an article list."""
+    items: dict[tuple, set] = {}
+    for a in _title_links(el):
+        block = next((b for b in a.iterancestors() if b.get("class") and b.tag not in INLINE_TAGS), None)
+        if block is not None and block is not el and not _is_inside(el, block):
+            items.setdefault((block.getparent(), block.get("class")), set()).add(block)
+    return max((len(blocks) for blocks in items.values()), default=0) >= TEASER_ITEMS
 
 
 def _tidy(text: str) -> str:
@@ -352,7 +375,7 @@ def _tidy(text: str) -> str:
 def _clean_headline(text: str) -> str:
     """One copy of the title, without a date printed after it: "T T" → "T", "T (20/02/2019 08:53 PM)" → "T"."""
     text = _tidy(" ".join((text or "").split()))
-    text = re.sub(r"\s*[\(\[]\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}[^)\]]*[\)\]]\s*$", "", text)
+    text = re.sub(r"\s*[\(\[]\s*(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}[^)\]]*)?[\)\]]\s*$", "", text)
     half = len(text) // 2
     if len(text) % 2 == 1 and text[:half] == text[half + 1:]:
         text = text[:half]

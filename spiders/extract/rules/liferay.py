@@ -22,12 +22,12 @@ LIFERAY_6 = COMMON.extend(
                                   ".taglib-header .header-back-to", ".lfr-add-content"),
     portlets=("[id^='p_p_id_']", "section.portlet", ".portlet-boundary"),
     portlet_titles=(".portlet-topper", ".portlet-title", ".portlet-title-text", ".portlet-topper-toolbar"),
-    detail=(".asset-full-content .asset-content",),
-    body=(".asset-full-content", ".journal-content-article"),
+    detail=(".asset-full-content .asset-content", ".asset-full-content"),
+    body=(".journal-content-article",),
     containers=(".portlet-body",),
     headline=(
         ".taglib-header h3.header-title span", "h3.header-title", ".asset-full-content-title",
-        ".asset-title", ".journal-content-article h1", ".journal-content-article h2",
+        ".asset-title", ".asset-full-content h1, .asset-full-content h2, .asset-full-content h3",
     ),
     date=(
         ".assetPublishDate", ".asset-publish-date", ".metadata-publish-date", ".metadata-display-date",

@@ -35,7 +35,7 @@ LISTING_LINKS = 8
 TEASER_ITEMS = 4
 INLINE_TAGS = ("p", "span", "a", "strong", "b", "em", "i", "font")
 TEASER_LINE_CHARS = 200  # "Title (17/05/2019)" or a date line under a teaser; prose paragraphs are longer  # a page without an article but with this many title links is a list of articles
-HEADLINE_CHARS = (6, 400)
+HEADLINE_CHARS = (6, 300)
 # Paths and parameters of article detail views; a page at any other URL that shows one full
 # text beside a list pager is a section page in "full content" list mode.
 ARTICLE_PATH = re.compile(r"/-/|/w/|view_content|/content/|asset_publisher|/wps/wcm/connect/|[/_-]\d{4,}[-._/]", re.I)
@@ -112,8 +112,8 @@ class _Extraction:
             return self._not("listing: the main content is a list of links")
         if _is_dated_teaser_list(body.element) or _is_repeated_teaser_list(body.element):
             return self._not("listing: teasers linking to other pages")
-        headline = self._headline(scope)
-        date = self._date(scope, headline)
+        headline = self._headline(scope, body.element)
+        date = self._date(scope, headline, body.element)
         if headline is None:
             return self._not("no headline found")
         if date is None and body.rule not in self.detail_rules:
@@ -186,12 +186,28 @@ class _Extraction:
                 best, best_score = el, score
         return Found(best, "fallback:densest-block", best) if best is not None else None
 
-    def _headline(self, scope) -> Found | None:
-        for cand in self.rules.headline:
-            for el in cand.select(scope):
-                text = _clean_headline(el.get(cand.attr) if cand.attr else text_of(el))
-                if self._usable_headline(text):
-                    return self._record("headline", Found(text, cand.rule, el))
+    def _near(self, scope, found: list[tuple], anchor) -> list[tuple]:
+        """(rule, element) candidates in the order to try them.
+
+        Inside the article's portlet: rule order, then document order. When no portlet holds the article
+        (custom themes), the scope is the whole page: then the candidates nearest the article come first,
+        whatever rule found them, so a header banner's "today" date or the site's title never wins over
+        the ones printed with the article.
+        """
+        if scope is not self.root.find("body") or anchor is None:
+            return found
+        order = {el: i for i, el in enumerate(scope.iter())}
+        at = order.get(anchor, 0)
+        return sorted(found, key=lambda pair: abs(order.get(pair[1], 0) - at))
+
+    def _candidates(self, scope, candidates, anchor) -> list[tuple]:
+        return self._near(scope, [(cand, el) for cand in candidates for el in cand.select(scope)], anchor)
+
+    def _headline(self, scope, anchor) -> Found | None:
+        for cand, el in self._candidates(scope, self.rules.headline, anchor):
+            text = _clean_headline(el.get(cand.attr) if cand.attr else text_of(el))
+            if self._usable_headline(text):
+                return self._record("headline", Found(text, cand.rule, el))
         for name in ("og:title", "ld:headline", "twitter:title"):
             text = _clean_headline(self.meta.get(name) or "")
             if self._usable_headline(text):
@@ -203,12 +219,12 @@ class _Extraction:
         low, high = HEADLINE_CHARS
         return low <= len(text) <= high and not is_noise_line(text) and not is_related_heading(text)
 
-    def _date(self, scope, headline: Found | None) -> Found | None:
-        for cand in self.rules.date:
-            for el in cand.select(scope):
-                found = self._parse_date(el.get(cand.attr) if cand.attr else text_of(el))
-                if found:
-                    return self._record("datePublished", Found(found, cand.rule, el))
+    def _date(self, scope, headline: Found | None, anchor) -> Found | None:
+        anchor = headline.element if headline and headline.element is not None else anchor
+        for cand, el in self._candidates(scope, self.rules.date, anchor):
+            found = self._parse_date(el.get(cand.attr) if cand.attr else text_of(el))
+            if found:
+                return self._record("datePublished", Found(found, cand.rule, el))
         for name in ("article:published_time", "ld:datePublished", "dc.date", "dc.date.issued", "pubdate"):
             found = self._parse_date(self.meta.get(name) or "")
             if found:

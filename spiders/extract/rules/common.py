@@ -57,13 +57,14 @@ COMMON = Rules(
     headline=(
         "[itemprop='headline']", ".article-title", ".news-title", ".title-detail", ".detail-title",
         ".title-news", ".entry-title", ".post-title", "article h1", "h1.title", "h1",
-        "[class*='tieude'], [class*='tieu-de'], [class*='title']",
+        "[class*='tieude'], [class*='tieu-de'], [class*='title'], [class*='Title']",
     ),
     date=(
         "[itemprop='datePublished'] @content", "[itemprop='datePublished'] @datetime",
         "[itemprop='datePublished']", "time[datetime] @datetime", ".publish-date", ".published",
         ".date-publish", ".ngay-dang", ".post-date", ".entry-date", ".article-date", ".news-date",
         ".detail-date", ".date", ".time", "[class*='date']:not(.date-info)", "[class*='time']", "[class*='Date']",
+        "[class*='Time']",
         ".date-info",
     ),
     byline=(

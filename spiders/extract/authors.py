@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .article import Author
 from .blocks import Line
+from .media import is_document_url
 from .text import fold
 
 PREFIX = re.compile(
@@ -24,6 +25,8 @@ BARE_PREFIX = re.compile(r"^\s*(?:bởi|by)\s+", re.I)
 SUFFIX = re.compile(r"\s*[\(\[]\s*(?:tổng\s*hợp|th|st|sưu\s*tầm|lược\s*dịch|dịch)\s*[\)\]]\s*$|[\s.,;:]+$", re.I)
 SPLIT = re.compile(r"\s+[-–—]\s+|\s*[,;]\s*|\s+&\s+")  # not "/": "Đ/c" abbreviates đồng chí
 SOURCE = re.compile(r"^\s*[\(\[]?\s*(?:nguồn|theo|source|trích\s*nguồn)\b", re.I)
+# "Xem chi tiết tại đây" linking to the source article: part of the source credit, not of the text.
+READ_MORE = re.compile(r"^\s*(?:xem|đọc)\s+(?:chi tiết|tiếp|thêm|bài gốc|toàn văn)\b.{0,25}$|^\s*read more\b.{0,20}$", re.I)
 # A person's title in a role line under a signature. Matched with accents: "Trưởng" is a title,
 # "Trương" a surname.
 TITLE_WORDS = re.compile(
@@ -127,6 +130,8 @@ def _trailer_kind(line: Line, is_last: bool) -> str | None:
     marked = line.right or line.emphasis >= 0.8 or bool(PREFIX.match(text))
     if SOURCE.match(text) and len(text) <= 80 and (marked or is_last):
         return "source"
+    if is_last and READ_MORE.match(text) and _links_elsewhere(line):
+        return "source"
     if not marked:
         return None
     if is_role_line(text) and not PREFIX.match(text):
@@ -135,3 +140,9 @@ def _trailer_kind(line: Line, is_last: bool) -> str | None:
     if any(looks_like_name(part.strip()) for part in SPLIT.split(stripped) if part.strip()):
         return "name"
     return None
+
+
+def _links_elsewhere(line: Line) -> bool:
+    """The line links a page (the source), not an attached document ("xem tại đây" → a PDF is body text)."""
+    links = [a.get("href", "") for a in line.element.iter("a")] if line.element is not None else []
+    return bool(links) and not any(is_document_url(href) for href in links)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+# SharePoint pages sometimes embed article HTML copied from a Liferay portal: they are not Liferay pages.
+SHAREPOINT = re.compile(r"Microsoft SharePoint|MSOZoneCell_|ms-WPBody|_layouts/(?:15/)?[\w/]*\.(?:js|css|aspx)|s4-wpcell")
 WEBSPHERE = re.compile(r"wpthemeControl|ibmPortalControl|wpsPortlet|lm-dynamic-title|/wps/(?:portal|wcm|contenthandler)|ibmCfg")
 LIFERAY = re.compile(r"portlet-boundary|p_p_id_|Liferay\.(?:ThemeDisplay|Portlet|Util)|themeDisplay|journal-content-article")
 # Build number in Liferay's combo/static URLs: b=6201 → 6.2, b=6100 → 6.1, b=7310 → 7.3.
@@ -23,7 +25,7 @@ def detect_platform(html: str) -> str:
     """``liferay-6.0`` … ``liferay-7``, ``websphere-8`` or ``generic``."""
     if WEBSPHERE.search(html):
         return "websphere-8"
-    if not LIFERAY.search(html):
+    if SHAREPOINT.search(html) or not LIFERAY.search(html):
         return "generic"
     return _liferay_version(html)
 

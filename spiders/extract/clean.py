@@ -19,6 +19,7 @@ _PAGER = re.compile(PAGER_LINE, re.I)
 # Elements that may hold a related-list heading ("Các tin khác" in an h3, a div, a bold span …).
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "div", "p", "span", "strong", "b", "td", "th", "header", "label")
 PLACEHOLDER_CHARS = 40
+RELATED_HEADING_CHARS = 200  # raw text: template whitespace included
 
 
 def squash(text: str) -> str:
@@ -94,7 +95,8 @@ def is_related_heading(text: str) -> bool:
 def drop_related_lists(container) -> None:
     """Drop "Các tin khác"/"Tin liên quan" headings and the list of links that follows each."""
     for el in [el for el in container.iter(HEADING_TAGS) if len(el) <= 3]:
-        if el.getparent() is None or not is_related_heading(text_of(el)):
+        raw = el.text_content()  # cheap length test first: this runs on every small element of the portlet
+        if len(raw) > RELATED_HEADING_CHARS or el.getparent() is None or not is_related_heading(raw):
             continue
         box = el.getparent()
         _drop_following_list(el)

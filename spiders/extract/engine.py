@@ -186,22 +186,21 @@ class _Extraction:
                 best, best_score = el, score
         return Found(best, "fallback:densest-block", best) if best is not None else None
 
-    def _near(self, scope, found: list[tuple], anchor) -> list[tuple]:
-        """(rule, element) candidates in the order to try them.
+    def _candidates(self, scope, candidates, anchor):
+        """(rule, element) pairs in the order to try them.
 
-        Inside the article's portlet: rule order, then document order. When no portlet holds the article
-        (custom themes), the scope is the whole page: then the candidates nearest the article come first,
-        whatever rule found them, so a header banner's "today" date or the site's title never wins over
-        the ones printed with the article.
+        Inside the article's portlet: rule order, then document order (lazily: the first usable one
+        usually comes from the first rules). When no portlet holds the article (custom themes), the
+        scope is the whole page: then the candidates nearest the article come first, whatever rule
+        found them, so a header banner's "today" date or the site's title never wins over the ones
+        printed with the article.
         """
+        pairs = ((cand, el) for cand in candidates for el in cand.select(scope))
         if scope is not self.root.find("body") or anchor is None:
-            return found
+            return pairs
         order = {el: i for i, el in enumerate(scope.iter())}
         at = order.get(anchor, 0)
-        return sorted(found, key=lambda pair: abs(order.get(pair[1], 0) - at))
-
-    def _candidates(self, scope, candidates, anchor) -> list[tuple]:
-        return self._near(scope, [(cand, el) for cand in candidates for el in cand.select(scope)], anchor)
+        return sorted(pairs, key=lambda pair: abs(order.get(pair[1], 0) - at))
 
     def _headline(self, scope, anchor) -> Found | None:
         for cand, el in self._candidates(scope, self.rules.headline, anchor):

@@ -117,10 +117,9 @@ class SelectorSet:
     def _compile_lookups(self) -> None:
         # Attribute-only selectors of one attribute become one regex per attribute name.
         self.attr_patterns = {name: _attr_regex(sels) for name, sels in self.by_attr.items()}
-        attrs = " or ".join(f"@{name}" for name in sorted(self.by_attr)) or "false()"
         self._with_class = etree.XPath("descendant-or-self::*[@class]")
         self._with_id = etree.XPath("descendant-or-self::*[@id]")
-        self._with_attr = etree.XPath(f"descendant-or-self::*[{attrs}]")
+        self._with_attr = {name: etree.XPath(f"descendant-or-self::*[@{name}]") for name in self.by_attr}
 
     def __call__(self, root) -> list:
         found: dict = {}  # element → True, insertion-ordered and de-duplicated
@@ -140,10 +139,9 @@ class SelectorSet:
                 sels = self.by_id.get(el.get("id"))
                 if sels and any(s.matches(el) for s in sels):
                     found[el] = True
-        if self.by_attr:
-            patterns = self.attr_patterns.items()
-            for el in self._with_attr(root):
-                if any(value is not None and rx.search(value) for name, rx in patterns for value in (el.get(name),)):
+        for name, rx in self.attr_patterns.items():
+            for el in self._with_attr[name](root):
+                if rx.search(el.get(name)):
                     found[el] = True
         if self._complex is not None:
             for el in self._complex(root):

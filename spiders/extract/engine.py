@@ -256,9 +256,14 @@ class _Extraction:
         names = []
         for cand in self.rules.byline:
             for el in cand.select(scope):
-                names += au.byline_authors(text_of(el))
+                found = au.byline_authors(text_of(el))
+                if found:
+                    self.sources.setdefault("authors", cand.rule)
+                names += found
         if not names and self.meta.jsonld:
             names += au.names_from(self.meta.jsonld_value("author") or "")
+            if names:
+                self.sources["authors"] = "meta:ld:author"
         return names
 
     def _description(self, scope) -> Found | None:
@@ -287,6 +292,8 @@ class _Extraction:
         if description and _precedes(description.element, element):
             lines.insert(0, Line(description.value))  # the lead sits above the text block: it belongs to the body
         signature = au.trailing_signature(lines)
+        if signature.authors:
+            self.sources["authors"] = "signature" + (" + " + self.sources["authors"] if "authors" in self.sources else "")
         kept = lines[: len(lines) - signature.lines]
         for line in lines[len(kept):]:
             _drop_line_element(line)
@@ -308,7 +315,7 @@ class _Extraction:
             images=images,
             attachments=attachments,
             inLanguage=self.opts.language or _language(self.meta.lang, text),
-            canonicalUrl=self.meta.canonical,
+            canonicalUrl=absolute(self.meta.canonical, self.url),
             portal=self.opts.slug,
             platform=self.platform,
             metadata={

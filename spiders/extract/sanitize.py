@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import lxml.html
 from lxml_html_clean import Cleaner
@@ -15,6 +16,9 @@ _CLEANER = Cleaner(
 )
 
 
+_BLANK_RUNS = re.compile(r"[ \t]*\n\s*")
+
+
 def body_html(element, base_url: str | None) -> str:
     """Sanitised copy of ``element`` with absolute links; the tree itself is left as it is."""
     fragment = copy.deepcopy(element)
@@ -25,4 +29,5 @@ def body_html(element, base_url: str | None) -> str:
         except ValueError:  # a malformed href must not lose the article
             pass
     cleaned = _CLEANER.clean_html(fragment)
-    return lxml.html.tostring(cleaned, encoding="unicode").strip()
+    # Templates indent with blank lines and tabs; keep one line break where there were many.
+    return _BLANK_RUNS.sub("\n", lxml.html.tostring(cleaned, encoding="unicode")).strip()

@@ -24,6 +24,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extract_eval.py --corpus ../shared/corpus/pages --write BENCHMARKS.md
+	$(BIN)/python benchmarks/extract_site.py --site ../shared/corpus/sites/sotttt-dev --write BENCHMARKS.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

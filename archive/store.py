@@ -1,0 +1,296 @@
+"""The archive's storage API: runs, fetched pages, articles and their versions.
+
+The crawler's store pipeline and the CLI both go through ``Archive``; neither touches the
+models directly. Every writing call is its own transaction, so a crash loses at most the
+item in flight, and each call also adds to its run's counts so that an interrupted run
+still shows what it did. Articles go in and come out as Article contract dicts
+(docs/DESIGN.md): dict -> columns here (``_apply``), columns -> dict in ``Article.to_contract``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, selectinload
+
+from .db import BEGIN_OPTION, make_engine, upgrade
+from .models import (CONTRACT_FIELDS, RUN_STATUSES, Article, ArticleAuthor, ArticleVersion, Attachment, Author,
+                     CrawlRun, Page, Portal, iso_utc, utcnow)
+
+DEFAULT_URL = "sqlite:///archive.db"
+COUNT_KEYS = ("pages", "articles_new", "articles_changed", "articles_unchanged", "errors")
+
+
+def content_hash(article: dict[str, Any]) -> str:
+    """SHA-256 over what a reader would call the content, whitespace-collapsed.
+
+    Leaves out dateDownloaded, fieldSources and the HTML, so re-extracting the same page, or
+    an extractor that only re-splits paragraphs, gives "unchanged", not a new version.
+    Changing this function makes every article "changed" once on its next crawl.
+    """
+    def norm(value: Any) -> str:
+        return " ".join(str(value).split()) if value else ""
+
+    payload = [norm(article.get(key)) for key in ("headline", "datePublished", "dateModified", "description",
+                                                    "articleBody")]
+    payload.append([norm(a.get("name")) for a in article.get("authors") or []])
+    payload.append([norm(a.get("url")) for a in article.get("attachments") or []])
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+
+
+class Archive:
+    """An open archive. ``with Archive.open(url) as archive: ...``"""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        # Writers take SQLite's write lock at BEGIN, so they wait (busy_timeout) instead of failing.
+        self._write_engine = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+
+    @classmethod
+    def open(cls, url: str = DEFAULT_URL) -> Archive:
+        """Open or create the archive at a SQLAlchemy URL and bring its schema up to date."""
+        _make_parent_folder(url)
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    # -- runs and pages ----------------------------------------------------------------------
+
+    def start_run(self, portal_slug: str | None = None, settings: dict[str, Any] | None = None) -> int:
+        with self._writing() as s:
+            run = CrawlRun(portal=_portal(s, portal_slug), settings=settings, counts=dict.fromkeys(COUNT_KEYS, 0))
+            s.add(run)
+            s.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, status: str = "finished", counts: dict[str, int] | None = None) -> None:
+        """Close a run; ``counts`` (e.g. Scrapy stats) override the tallies kept item by item."""
+        if status not in RUN_STATUSES or status == "running":
+            raise ValueError(f"a run finishes as one of {RUN_STATUSES[1:]}, not {status!r}")
+        with self._writing() as s:
+            run = _run(s, run_id)
+            run.status, run.finished_at = status, utcnow()
+            run.counts = {**run.counts, **(counts or {})}
+
+    def record_page(self, run_id: int | None, url: str, identity: str | None, status: int | None,
+                    etag: str | None = None, last_modified: str | None = None,
+                    content_sha256: str | None = None, error: str | None = None) -> None:
+        """Log a fetch. A 2xx sets the validators; a 304 or an error keeps the last good ones."""
+        fresh = status is not None and 200 <= status < 300
+        failed = error is not None or status is None or status >= 400
+        with self._writing() as s:
+            _bump(s, run_id, pages=1, errors=int(failed))
+            page = s.scalar(select(Page).where(Page.url == url)) or Page(url=url)
+            s.add(page)
+            page.status, page.error, page.run_id, page.fetched_at = status, error, run_id, utcnow()
+            page.identity = identity or page.identity
+            for name, value in (("etag", etag), ("last_modified", last_modified), ("content_sha256", content_sha256)):
+                if fresh or value is not None:
+                    setattr(page, name, value)
+
+    def get_page(self, url: str) -> dict[str, Any] | None:
+        """What the crawler needs for a conditional request (If-None-Match / If-Modified-Since)."""
+        with Session(self.engine) as s:
+            page = s.scalar(select(Page).where(Page.url == url))
+            if page is None:
+                return None
+            return {"url": page.url, "identity": page.identity, "status": page.status, "etag": page.etag,
+                    "lastModified": page.last_modified, "contentSha256": page.content_sha256,
+                    "fetchedAt": iso_utc(page.fetched_at), "error": page.error}
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest runs, newest first."""
+        with Session(self.engine) as s:
+            rows = s.scalars(select(CrawlRun).options(selectinload(CrawlRun.portal))
+                             .order_by(CrawlRun.id.desc()).limit(limit))
+            return [{"id": r.id, "status": r.status, "portal": r.portal.slug if r.portal else None,
+                     "startedAt": iso_utc(r.started_at), "finishedAt": iso_utc(r.finished_at),
+                     "counts": r.counts, "settings": r.settings} for r in rows]
+
+    def ensure_portal(self, slug: str, **fields: str | None) -> None:
+        """Create or update a portal from the registry (base_url, platform, timezone, language)."""
+        unknown = set(fields) - {"base_url", "platform", "timezone", "language"}
+        if unknown:
+            raise TypeError(f"unknown portal fields: {sorted(unknown)}")
+        with self._writing() as s:
+            portal = _portal(s, slug)
+            for name, value in fields.items():
+                if value is not None:
+                    setattr(portal, name, value)
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def store_article(self, run_id: int | None, article: dict[str, Any], identity: str,
+                      portal_slug: str | None = None, section: str | None = None) -> str:
+        """Store one extracted Article dict under its identity: "new", "changed" or "unchanged".
+
+        "changed" adds a version and updates the current fields; the old version row stays.
+        "unchanged" only moves ``last_seen``: the stored fields remain those of the version.
+        """
+        digest, now = content_hash(article), utcnow()
+        with self._writing() as s:
+            row = s.scalar(select(Article).where(Article.identity == identity))
+            result = "new" if row is None else "unchanged" if row.content_hash == digest else "changed"
+            _bump(s, run_id, **{f"articles_{result}": 1})  # first: an unknown run fails before any write
+            if row is None:
+                row = Article(identity=identity, first_seen=now, current_version=0)
+                s.add(row)
+            row.last_seen = now
+            if result != "unchanged":
+                slug = portal_slug or article.get("portal")
+                row.content_hash, row.current_version = digest, row.current_version + 1
+                _apply(s, row, article, slug, section)
+                s.flush()
+                s.add(ArticleVersion(article_id=row.id, version=row.current_version, content_hash=digest,
+                                     captured_at=now, run_id=run_id, fields={**article, "portal": slug}))
+            return result
+
+    def get_article(self, key: int | str) -> dict[str, Any] | None:
+        """One article by id, identity, URL or canonical URL, with ``versions``: how many are kept."""
+        with Session(self.engine) as s:
+            row = _find_article(s, key)
+            if row is None:
+                return None
+            count = s.scalar(select(func.count()).where(ArticleVersion.article_id == row.id))
+            return {**row.to_contract(), "versions": count}
+
+    def get_versions(self, article_id: int) -> list[dict[str, Any]]:
+        """Every kept version, oldest first, each with the full Article dict as it was captured."""
+        with Session(self.engine) as s:
+            rows = s.scalars(select(ArticleVersion).where(ArticleVersion.article_id == article_id)
+                             .order_by(ArticleVersion.version))
+            return [{"version": v.version, "contentHash": v.content_hash, "capturedAt": iso_utc(v.captured_at),
+                     "runId": v.run_id, "fields": v.fields} for v in rows]
+
+    def iter_articles(self, batch: int = 500) -> Iterator[dict[str, Any]]:
+        """Every article as a contract dict, streamed in id order (for ``export``)."""
+        stmt = (select(Article).order_by(Article.id).execution_options(yield_per=batch)
+                .options(selectinload(Article.authors), selectinload(Article.attachments),
+                         selectinload(Article.portal)))
+        with Session(self.engine) as s:
+            for row in s.scalars(stmt):
+                yield row.to_contract()
+
+    def count_articles(self) -> int:
+        with Session(self.engine) as s:
+            return s.scalar(select(func.count()).select_from(Article)) or 0
+
+
+# -- helpers: each runs inside the caller's transaction --------------------------------------
+
+def _make_parent_folder(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
+            and not parsed.database.startswith("file:"):
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _portal(s: Session, slug: str | None) -> Portal | None:
+    """Portals are created on first use; the registry can fill in the rest later (ensure_portal)."""
+    if not slug:
+        return None
+    portal = s.scalar(select(Portal).where(Portal.slug == slug))
+    if portal is None:
+        portal = Portal(slug=slug)
+        s.add(portal)
+    return portal
+
+
+def _run(s: Session, run_id: int) -> CrawlRun:
+    # FOR UPDATE: on PostgreSQL two processes sharing a run must not lose each other's counts.
+    run = s.get(CrawlRun, run_id, with_for_update=True)
+    if run is None:
+        raise KeyError(f"no crawl run {run_id}")
+    return run
+
+
+def _bump(s: Session, run_id: int | None, **increments: int) -> None:
+    if run_id is None:  # storing outside a crawl, e.g. an import
+        return
+    run = _run(s, run_id)
+    counts = dict(run.counts)
+    for key, n in increments.items():
+        counts[key] = counts.get(key, 0) + n
+    run.counts = counts  # a new dict: JSON columns do not notice in-place changes
+
+
+def _apply(s: Session, row: Article, a: dict[str, Any], slug: str | None, section: str | None) -> None:
+    """Copy an Article dict onto the row: the current fields of a new version."""
+    row.url, row.canonical_url, row.headline = a.get("url"), a.get("canonicalUrl"), a.get("headline") or ""
+    row.date_published, row.date_published_raw = a.get("datePublished"), a.get("datePublishedRaw")
+    row.date_published_utc = _utc(a.get("datePublished"))
+    row.date_modified, row.date_modified_raw = a.get("dateModified"), a.get("dateModifiedRaw")
+    row.description, row.body, row.body_html = a.get("description"), a.get("articleBody") or "", \
+        a.get("articleBodyHtml") or ""
+    row.language, row.platform = a.get("inLanguage"), a.get("platform")
+    row.breadcrumbs, row.images, row.meta = list(a.get("breadcrumbs") or []), list(a.get("images") or []), \
+        dict(a.get("metadata") or {})
+    row.portal = _portal(s, slug) or row.portal
+    row.section = section or row.section
+    authors = [x for x in a.get("authors") or [] if x.get("name")]
+    row.authors = [ArticleAuthor(position=i, author=_author(s, x["name"]), role=x.get("role"),
+                                 name_raw=x.get("nameRaw")) for i, x in enumerate(authors)]
+    known = {att.url: att.sha256 for att in row.attachments}  # a downloaded file's digest survives a re-crawl
+    files = [x for x in a.get("attachments") or [] if x.get("url")]
+    row.attachments = [Attachment(position=i, url=x["url"], name=x.get("name"),
+                                  sha256=x.get("sha256") or known.get(x["url"])) for i, x in enumerate(files)]
+
+
+def _author(s: Session, name: str) -> Author:
+    author = s.scalar(select(Author).where(Author.name == name))
+    if author is None:
+        author = Author(name=name)
+        s.add(author)
+    return author
+
+
+def _find_article(s: Session, key: int | str) -> Article | None:
+    if isinstance(key, int):
+        return s.get(Article, key)
+    row = s.scalar(select(Article).where(Article.identity == key))
+    if row is None and key.isdigit():
+        row = s.get(Article, int(key))
+    if row is None:  # URL lookups scan: the CLI should pass urls.identity(URL) first
+        row = s.scalars(select(Article).where((Article.url == key) | (Article.canonical_url == key))).first()
+    return row
+
+
+def _utc(iso: str | None) -> datetime | None:
+    """datePublished as a UTC instant for sorting; None when absent, unparseable or without offset."""
+    if not iso:
+        return None
+    try:
+        value = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value.astimezone(timezone.utc) if value.tzinfo else None  # a naive time's zone is unknown
+
+
+
+__all__ = ["Archive", "CONTRACT_FIELDS", "COUNT_KEYS", "DEFAULT_URL", "content_hash"]

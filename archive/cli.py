@@ -55,6 +55,30 @@ def extract(files: tuple[Path, ...], url: str | None, base_url_from_meta: bool, 
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("url", required=False)
+@click.option("--portal", "slug", help="Crawl one portal of the registry by its slug.")
+@click.option("--all", "all_portals", is_flag=True, help="Crawl every portal of the registry.")
+@click.option("--registry", type=click.Path(dir_okay=False), help="Portal registry file (default: spiders/portals.toml).")
+@click.option("--archive", "archive_url", envvar="PORTAL_ARCHIVE_URL", default="sqlite:///archive.db", show_default=True,
+              help="SQLAlchemy URL of the archive (env PORTAL_ARCHIVE_URL).")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many responses.")
+@click.option("--max-depth", type=click.IntRange(min=0), help="Follow links at most this many steps from a start page.")
+@click.option("--no-politeness", is_flag=True, help="No robots.txt, delays or throttling: loopback targets only (benchmarks).")
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here.")
+def crawl(url, slug, all_portals, registry, archive_url, max_pages, max_depth, no_politeness, log_file) -> None:
+    """Crawl a portal (URL, --portal SLUG or --all) into the archive."""
+    from .crawl import CrawlError, run_crawl
+
+    if sum(bool(x) for x in (url, slug, all_portals)) != 1:
+        raise click.UsageError("give exactly one of URL, --portal SLUG or --all")
+    try:
+        run_crawl(url=url, slug=slug, all_portals=all_portals, registry=registry, archive_url=archive_url,
+                  max_pages=max_pages, max_depth=max_depth, polite=not no_politeness, log_file=log_file)
+    except CrawlError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _extract_one(extract_article, path: Path, url: str | None, from_meta: bool) -> dict:
     try:
         raw = read_page(path)

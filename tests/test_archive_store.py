@@ -112,7 +112,7 @@ def test_reopening_keeps_data_and_does_not_touch_the_schema(db_url):
 
 
 def test_archive_package_never_imports_scrapy_or_spiders():
-    code = ("import sys, archive.store, archive.db, archive.models; "
+    code = ("import sys, archive.store, archive.db, archive.models, archive.urls, archive.cli, archive.crawl; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'spiders', 'pipelines')))")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"

@@ -1,0 +1,42 @@
+"""Write each article to the archive, committed one by one: a crash loses at most the item in flight."""
+
+from __future__ import annotations
+
+from archive.store import Archive
+
+
+class StorePipeline:
+    def __init__(self, crawler, archive_url: str):
+        self.crawler = crawler
+        self.archive_url = archive_url
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler, crawler.settings.get("ARCHIVE_URL", "sqlite:///archive.db"))
+
+    def open_spider(self):
+        self.archive = Archive.open(self.archive_url)
+        slugs = [p.slug for p in getattr(self.crawler.spider, "portals", [])]
+        self.run_id = self.archive.start_run(portal_slug=slugs[0] if len(slugs) == 1 else None,
+                                             settings={"portals": slugs})
+        self.crawler.stats.set_value("archive/run_id", self.run_id)
+
+    def process_item(self, item):
+        outcome = self.archive.store_article(self.run_id, item["article"], item["identity"], portal_slug=item.get("portal"))
+        self.crawler.stats.inc_value(f"archive/articles_{outcome}")
+        return item
+
+    def close_spider(self):
+        stats = self.crawler.stats
+        counts = {
+            "pages": stats.get_value("response_received_count", 0),
+            "articles_new": stats.get_value("archive/articles_new", 0),
+            "articles_changed": stats.get_value("archive/articles_changed", 0),
+            "articles_unchanged": stats.get_value("archive/articles_unchanged", 0),
+            "errors": stats.get_value("log_count/ERROR", 0),
+        }
+        reason = stats.get_value("finish_reason", "finished")
+        self.archive.finish_run(self.run_id, "finished" if reason == "finished" else "interrupted", counts)
+        self.archive.close()

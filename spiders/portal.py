@@ -1,0 +1,94 @@
+"""The portal spider: discovery and scheduling only; extraction is ``spiders.extract``.
+
+It walks a portal from its start pages (and ``sitemap.xml``), follows every same-site link that
+is no trap, extracts each page, and yields one item per article page. Print views, UI-language
+copies and ``redirect=`` variants of an article share one identity (``archive.urls``): the first
+one fetched stands for all, so they are not requested again.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import TextResponse
+
+from archive.urls import identity, is_same_site, page_kind_hint, request_url, trap_reason
+from spiders.extract import Options, extract_article
+from spiders.registry import DEFAULT_REGISTRY, Portal, load_registry
+
+SKIP_KINDS = frozenset(("document", "feed", "print"))  # attachments and feeds come with issue 5; print = duplicate view
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, url: str | None = None, portal: str | None = None, all_portals: bool = False,
+                 registry: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.portals = _portals(url, portal, all_portals, registry or DEFAULT_REGISTRY)
+        self.requested: dict[str, int] = {p.slug: 0 for p in self.portals}
+        self.scheduled: set[str] = set()  # request URLs already scheduled: only new ones count against the budget
+        self.seen_identities: set[str] = set()
+
+    async def start(self):
+        for portal in self.portals:
+            for url in portal.start_urls + [portal.base_url + "/sitemap.xml"]:
+                request = self._request(url, portal, depth=0)
+                if request is not None:
+                    yield request
+
+    def parse(self, response, portal: Portal):
+        if not isinstance(response, TextResponse):
+            return
+        if response.url.endswith("sitemap.xml") or b"<urlset" in response.body[:500]:
+            yield from self._follow(portal, response, response.xpath("//*[local-name()='loc']/text()").getall())
+            return
+        result = extract_article(response.body, url=response.url, portal=_options(portal))
+        if result.isArticle:
+            yield {"article": result.to_dict(), "identity": identity(response.url), "portal": portal.slug}
+        yield from self._follow(portal, response, response.css("a::attr(href), area::attr(href)").getall())
+
+    def _follow(self, portal: Portal, response, hrefs: list[str]):
+        depth = response.meta.get("depth", 0) + 1
+        for href in hrefs:
+            request = self._request(response.urljoin(href.strip()), portal, depth)
+            if request is not None:
+                yield request
+
+    def _request(self, url: str, portal: Portal, depth: int) -> scrapy.Request | None:
+        """A request for ``url`` if it is on the portal, no trap, within budget and no known article again."""
+        target = request_url(url)
+        if target in self.scheduled or not is_same_site(url, portal.base_url) or trap_reason(url, depth):
+            return None
+        kind = page_kind_hint(url)
+        if kind in SKIP_KINDS or self.requested[portal.slug] >= portal.max_requests:
+            return None
+        if kind == "article":
+            key = identity(url)
+            if key in self.seen_identities:
+                return None
+            self.seen_identities.add(key)
+        self.scheduled.add(target)
+        self.requested[portal.slug] += 1
+        return scrapy.Request(target, callback=self.parse, cb_kwargs={"portal": portal})
+
+
+def _options(portal: Portal) -> Options:
+    return Options(timezone=portal.timezone, date_order=portal.date_order, platform=portal.platform,
+                   slug=portal.slug, language=None)
+
+
+def _portals(url: str | None, slug: str | None, all_portals: bool, registry) -> list[Portal]:
+    """The portals to crawl: one ad-hoc URL, one registry slug, or every registered portal."""
+    if url:
+        parts = urlsplit(url)
+        base = f"{parts.scheme}://{parts.netloc}"
+        start = parts.path or "/"
+        return [Portal(slug=parts.hostname or "portal", base_url=base, start_paths=(start + (f"?{parts.query}" if parts.query else ""),))]
+    portals = load_registry(registry)
+    if all_portals:
+        return list(portals.values())
+    if slug not in portals:
+        raise ValueError(f"no portal {slug!r} in {registry} (known: {', '.join(sorted(portals))})")
+    return [portals[slug]]

@@ -14,6 +14,10 @@ import click
 
 from .pages import MAX_PAGE_BYTES, page_url_from_meta, read_page
 
+ARCHIVE_OPTION = click.option(
+    "--archive", "archive_url", envvar="PORTAL_ARCHIVE_URL", default="sqlite:///archive.db", show_default=True,
+    help="SQLAlchemy URL of the archive (env PORTAL_ARCHIVE_URL).")
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="portal-archive")
@@ -60,8 +64,7 @@ def extract(files: tuple[Path, ...], url: str | None, base_url_from_meta: bool, 
 @click.option("--portal", "slug", help="Crawl one portal of the registry by its slug.")
 @click.option("--all", "all_portals", is_flag=True, help="Crawl every portal of the registry.")
 @click.option("--registry", type=click.Path(dir_okay=False), help="Portal registry file (default: spiders/portals.toml).")
-@click.option("--archive", "archive_url", envvar="PORTAL_ARCHIVE_URL", default="sqlite:///archive.db", show_default=True,
-              help="SQLAlchemy URL of the archive (env PORTAL_ARCHIVE_URL).")
+@ARCHIVE_OPTION
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many responses.")
 @click.option("--max-depth", type=click.IntRange(min=0), help="Follow links at most this many steps from a start page.")
 @click.option("--no-politeness", is_flag=True, help="No robots.txt, delays or throttling: loopback targets only (benchmarks).")
@@ -77,6 +80,63 @@ def crawl(url, slug, all_portals, registry, archive_url, max_pages, max_depth, n
                   max_pages=max_pages, max_depth=max_depth, polite=not no_politeness, log_file=log_file)
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@ARCHIVE_OPTION
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many runs, newest first.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def runs(archive_url: str, limit: int, fmt: str) -> None:
+    """List crawl runs with their counts: pages, new/changed/unchanged articles, errors."""
+    with _open_archive(archive_url) as archive:
+        rows = archive.runs(limit)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        from .report import print_runs_table
+
+        print_runs_table(rows)
+
+
+@cli.command()
+@click.argument("key")
+@ARCHIVE_OPTION
+@click.option("--versions", is_flag=True, help="Also print every kept version of the article.")
+def show(key: str, archive_url: str, versions: bool) -> None:
+    """Print one article (by id, URL or identity) as JSON."""
+    from .urls import identity
+
+    with _open_archive(archive_url) as archive:
+        found = archive.get_article(int(key)) if key.isdigit() else archive.get_article(identity(key)) or archive.get_article(key)
+        if found is None:
+            raise click.ClickException(f"no article {key!r} in the archive")
+        if versions:
+            found["allVersions"] = archive.get_versions(found["id"])
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@ARCHIVE_OPTION
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
+              help="jsonl: one Article object per line (more formats and filters come with issue 4).")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+def export(archive_url: str, fmt: str, output: str | None) -> None:
+    """Stream every stored article, one JSON object per line, in constant memory."""
+    with _open_archive(archive_url) as archive, click.open_file(output or "-", "w", encoding="utf-8") as out:
+        for article in archive.iter_articles():
+            out.write(json.dumps(article, ensure_ascii=False) + "\n")
+
+
+def _open_archive(url: str):
+    """The archive, or one clear line: a reading command must never create a new empty archive by accident."""
+    from .store import Archive
+
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise click.ClickException(f"no archive at {url} (crawl first, or pass --archive)")
+    try:
+        return Archive.open(url)
+    except Exception as exc:  # noqa: BLE001 — a bad URL or a locked/corrupt file: one line, no traceback
+        raise click.ClickException(f"cannot open archive {url}: {exc}") from None
 
 
 def _extract_one(extract_article, path: Path, url: str | None, from_meta: bool) -> dict:

@@ -22,11 +22,27 @@ def print_extract_table(results: list[dict]) -> None:
             ", ".join(a["name"] + (f" ({a['role']})" if a.get("role") else "") for a in r.get("authors", [])),
             str(len(r.get("articleBody", ""))) if is_article else "",
         )
-    console = Console()
-    if not console.is_terminal:  # piped or captured: no terminal width to fit, so do not fold names
-        console = Console(width=160)
-    console.print(table)
+    _console().print(table)
 
 
 def _short(path: str, keep: int = 3) -> str:
     return "/".join(path.split("/")[-keep:])
+
+
+def print_runs_table(runs: list[dict]) -> None:
+    """Crawl runs, newest first, with what each one found and failed."""
+    table = Table(title="crawl runs")
+    for column in ("run", "portal", "status", "started", "finished", "pages", "new", "changed", "unchanged", "errors"):
+        table.add_column(column)
+    for run in runs:
+        counts = run.get("counts") or {}
+        table.add_row(
+            str(run["id"]), run.get("portal") or "", run["status"], run.get("startedAt") or "", run.get("finishedAt") or "",
+            *(str(counts.get(key, 0)) for key in ("pages", "articles_new", "articles_changed", "articles_unchanged", "errors")),
+        )
+    _console().print(table)
+
+
+def _console() -> Console:
+    console = Console()
+    return console if console.is_terminal else Console(width=160)  # piped: no terminal width to fit

@@ -52,3 +52,23 @@ def test_requests_stay_within_budget_and_recrawl_adds_nothing(crawled):
     assert runs[1]["articles_new"] == runs[1]["articles_changed"] == 0
     assert db.execute("SELECT count(*) FROM article_versions").fetchone()[0] == runs[0]["articles_new"]
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_runs_show_and_export_read_the_crawled_archive(crawled, tmp_path):
+    db, rows = crawled
+    url = db.execute("PRAGMA database_list").fetchone()[2]
+    archive = f"sqlite:///{url}"
+    listed = json.loads(run_cli("runs", "--archive", archive, "--format", "json").stdout)
+    assert [r["status"] for r in listed] == ["finished", "finished"]
+    article_row = next(r for r in rows if r["kind"] == "article" and r["path"].startswith("vi/thanh-tra/"))
+    live_id = VIEW_CONTENT_ID.search(article_row["path"]).group(1)
+    stored_url = db.execute("SELECT url FROM articles WHERE identity LIKE ?", (f"%/view_content/{live_id}",)).fetchone()[0]
+    shown = run_cli("show", stored_url, "--archive", archive)
+    assert shown.returncode == 0 and json.loads(shown.stdout)["url"] == stored_url
+    out = tmp_path / "all.jsonl"
+    assert run_cli("export", "--archive", archive, "--output", str(out)).returncode == 0
+    exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(exported) == db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert all(a["headline"] and "articleBody" in a for a in exported)
+    missing = run_cli("runs", "--archive", f"sqlite:///{tmp_path}/none.db")
+    assert missing.returncode == 1 and "no archive" in missing.stderr and "Traceback" not in missing.stderr

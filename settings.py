@@ -26,6 +26,7 @@ RETRY_TIMES = 3
 
 # -- Archive -------------------------------------------------------------------------------
 ARCHIVE_URL = "sqlite:///archive.db"  # SQLAlchemy URL of the archive; `portal-archive crawl --archive` sets it
+EXTENSIONS = {"pipelines.pages.PageRecorder": 500}  # every fetch and failure in the archive's pages table
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,

@@ -29,14 +29,7 @@ class StorePipeline:
         return item
 
     def close_spider(self):
-        stats = self.crawler.stats
-        counts = {
-            "pages": stats.get_value("response_received_count", 0),
-            "articles_new": stats.get_value("archive/articles_new", 0),
-            "articles_changed": stats.get_value("archive/articles_changed", 0),
-            "articles_unchanged": stats.get_value("archive/articles_unchanged", 0),
-            "errors": stats.get_value("log_count/ERROR", 0),
-        }
-        reason = stats.get_value("finish_reason", "finished")
-        self.archive.finish_run(self.run_id, "finished" if reason == "finished" else "interrupted", counts)
+        # The archive tallied pages, errors and articles as they were written; only the outcome is new here.
+        reason = self.crawler.stats.get_value("finish_reason", "finished")
+        self.archive.finish_run(self.run_id, "finished" if reason in ("finished", "closespider_pagecount") else "interrupted")
         self.archive.close()

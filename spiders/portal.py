@@ -14,6 +14,7 @@ import scrapy
 from scrapy.http import TextResponse
 
 from archive.urls import identity, is_same_site, page_kind_hint, request_url, trap_reason
+from pipelines.pages import PAGE_FAILED
 from spiders.extract import Options, extract_article
 from spiders.registry import DEFAULT_REGISTRY, Portal, load_registry
 
@@ -71,7 +72,17 @@ class PortalSpider(scrapy.Spider):
             self.seen_identities.add(key)
         self.scheduled.add(target)
         self.requested[portal.slug] += 1
-        return scrapy.Request(target, callback=self.parse, cb_kwargs={"portal": portal})
+        return scrapy.Request(target, callback=self.parse, errback=self._failed, cb_kwargs={"portal": portal})
+
+    def _failed(self, failure):
+        """A request that got no usable response (timeout, refused, too large, HTTP error): recorded, never fatal."""
+        request = failure.request
+        error = failure.getErrorMessage() or failure.type.__name__
+        response = getattr(failure.value, "response", None)
+        if response is not None:  # an HTTP error status: the recorder saw the response already
+            return
+        self.logger.warning("failed %s: %s", request.url, error)
+        self.crawler.signals.send_catch_log(PAGE_FAILED, url=request.url, error=f"{failure.type.__name__}: {error}")
 
 
 def _options(portal: Portal) -> Options:

@@ -1,0 +1,105 @@
+"""Serve the sample portal over HTTP: ``serve(host, port=0, slow_seconds=2.0) -> SampleServer``.
+
+A ``ThreadingHTTPServer`` in a daemon thread; silent unless ``log=True``. ``hits`` counts the
+requests per request target (path and query, exactly as sent) so tests can check how many
+requests a crawl made.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .site import Site
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "Apache-Coyote/1.1"
+    sys_version = ""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._answer("GET")
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._answer("HEAD")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._answer("POST")
+
+    def _answer(self, method: str) -> None:
+        owner: SampleServer = self.server.owner  # type: ignore[attr-defined]
+        owner.count(self.path)
+        response = owner.site.respond(method, self.path, dict(self.headers.items()))
+        if response.delay > 0:
+            time.sleep(response.delay)
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if method != "HEAD":
+            self.wfile.write(response.body)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (signature of the base class)
+        if self.server.owner.log:  # type: ignore[attr-defined]
+            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+
+class SampleServer:
+    """A running sample portal. Use as a context manager, or call ``close()``."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 2.0, log: bool = False):
+        self.site = Site(slow_seconds=slow_seconds)
+        self.log = log
+        self.hits: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer((host, port), _Handler)
+        self._httpd.daemon_threads = True
+        self._httpd.owner = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="sample-portal", daemon=True)
+
+    @property
+    def host(self) -> str:
+        return self._httpd.server_address[0]
+
+    @property
+    def port(self) -> int:
+        return self._httpd.server_address[1]
+
+    @property
+    def url(self) -> str:
+        """Base URL without a trailing slash, e.g. ``http://127.0.0.1:50123``."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def requests(self) -> int:
+        with self._lock:
+            return sum(self.hits.values())
+
+    def count(self, target: str) -> None:
+        with self._lock:
+            self.hits[target] += 1
+
+    def start(self) -> SampleServer:
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> SampleServer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def serve(host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 2.0, log: bool = False) -> SampleServer:
+    """Start the sample portal in a background thread and return it (already listening)."""
+    return SampleServer(host, port, slow_seconds, log).start()

@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/portal-archive extract --base-url-from-meta --format table tests/fixtures/pages/*/*/input.html
-	$(BIN)/portal-archive extract --base-url-from-meta --format json tests/fixtures/pages/websphere-8/seed-dan-van/input.html
+	rm -f archive.db archive.db-wal archive.db-shm
+	$(BIN)/portal-archive demo --archive sqlite:///archive.db
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -127,6 +127,22 @@ def export(archive_url: str, fmt: str, output: str | None) -> None:
             out.write(json.dumps(article, ensure_ascii=False) + "\n")
 
 
+@cli.command()
+@ARCHIVE_OPTION
+def demo(archive_url: str) -> None:
+    """Serve the bundled sample portal on 127.0.0.1, crawl it into the archive, print what was stored."""
+    from .crawl import run_crawl
+    from .report import print_articles_table, print_runs_table
+    from .sample import serve
+
+    with serve(slow_seconds=0.2) as server:
+        click.echo(f"sample portal at {server.url}/ — crawling it into {archive_url}", err=True)
+        run_crawl(url=server.url + "/", archive_url=archive_url, polite=False, log_file=None, quiet=True)
+    with _open_archive(archive_url) as archive:
+        print_runs_table(archive.runs(1))
+        print_articles_table(list(archive.iter_articles()))
+
+
 def _open_archive(url: str):
     """The archive, or one clear line: a reading command must never create a new empty archive by accident."""
     from .store import Archive

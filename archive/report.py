@@ -46,3 +46,14 @@ def print_runs_table(runs: list[dict]) -> None:
 def _console() -> Console:
     console = Console()
     return console if console.is_terminal else Console(width=160)  # piped: no terminal width to fit
+
+
+def print_articles_table(articles: list[dict]) -> None:
+    """The stored articles: what a reader would want to check first."""
+    table = Table(title=f"{len(articles)} articles in the archive", show_lines=False)
+    for column in ("datePublished", "platform", "headline", "authors", "attachments"):
+        table.add_column(column, overflow="fold")
+    for a in sorted(articles, key=lambda a: a.get("datePublished") or "", reverse=True):
+        table.add_row((a.get("datePublished") or "")[:16], a.get("platform") or "", a.get("headline") or "",
+                      ", ".join(x["name"] for x in a.get("authors", [])), str(len(a.get("attachments", []))))
+    _console().print(table)

@@ -87,6 +87,7 @@ TRAP_PARAMS = (  # (regex on lowercased name, regex on lowercased value or None,
     (ACTION_NAMES, r"discussion|rate_|ratings|flag|subscri", "comment/rating action"),
     (r"^p_p_id$", r"^(58|82)$|login", "login/logout"),
     (r"languageid$", None, "language switch"),
+    (r"^p_p_state$", r"^exclusive$", "portlet fragment view"),        # §6.3: the bare portlet of a page already fetched
 )
 TRAP_PARAMS = tuple((re.compile(n), v and re.compile(v), why) for n, v, why in TRAP_PARAMS)
 RSS = re.compile(r"rss", re.I)       # resource URLs that are feeds: /rss routes, struts /rss, getRSS (§6.2)
@@ -200,6 +201,8 @@ def identity(url: str) -> str:
         path = WPS_STATE.sub("", path) or "/"
     query = _keep(query, lambda n, v: (n, v.lower()) in VIEW_DEFAULTS or n in WPS_NOISE
                   or (VIEW_SUFFIX.search(n) is not None and v.lower() == "print"))
+    if query.startswith("p_p_id=") and "&" not in query:
+        query = ""  # a portlet id with no portlet parameters renders the page itself
     return host + path + (f"?{query}" if query else "")
 
 

@@ -3,7 +3,7 @@
 It walks a portal from its start pages (and ``sitemap.xml``), follows every same-site link that
 is no trap, extracts each page, and yields one item per article page. Print views, UI-language
 copies and ``redirect=`` variants of an article share one identity (``archive.urls``): the first
-one fetched stands for all, so they are not requested again.
+one fetched stands for all, so they are not requested again; the same holds for listing pages.
 """
 
 from __future__ import annotations
@@ -65,11 +65,10 @@ class PortalSpider(scrapy.Spider):
         kind = page_kind_hint(url)
         if kind in SKIP_KINDS or self.requested[portal.slug] >= portal.max_requests:
             return None
-        if kind == "article":
-            key = identity(url)
-            if key in self.seen_identities:
-                return None
-            self.seen_identities.add(key)
+        key = identity(url)  # one fetch per content: /en/ copies, maximized views, redirect= variants
+        if key in self.seen_identities:
+            return None
+        self.seen_identities.add(key)
         self.scheduled.add(target)
         self.requested[portal.slug] += 1
         return scrapy.Request(target, callback=self.parse, errback=self._failed, cb_kwargs={"portal": portal})

@@ -321,3 +321,12 @@ def test_manifest_no_traps_and_kinds():
     assert {page_kind_hint(r["url"]) for r in rows if r["kind"] == "listing" and "?" in r["url"]} == {"listing"}
     pages = [request_url(r["url"]) for r in rows if r["kind"] == "listing"]
     assert len(set(pages)) == len(pages)          # the pager noise never merges two distinct pages
+
+
+def test_exclusive_portlet_fragment_is_a_trap():
+    assert trap_reason("https://x.gov.vn/vi/tin?p_p_id=101_INSTANCE_abc&p_p_state=exclusive") == "portlet fragment view"
+
+
+def test_bare_portlet_id_is_the_page_itself():
+    assert identity("https://x.gov.vn/vi/tin?p_p_id=101_INSTANCE_abc&p_p_state=maximized") == identity("https://x.gov.vn/vi/tin")
+    assert identity("https://x.gov.vn/vi/tin?p_p_id=101_INSTANCE_abc&_101_INSTANCE_abc_cur=2") != identity("https://x.gov.vn/vi/tin")

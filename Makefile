@@ -25,6 +25,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extract_eval.py --corpus ../shared/corpus/pages --write BENCHMARKS.md
 	$(BIN)/python benchmarks/extract_site.py --site ../shared/corpus/sites/sotttt-dev --write BENCHMARKS.md
+	$(BIN)/python benchmarks/crawl_bench.py --site ../shared/corpus/sites/sotttt-dev --write BENCHMARKS.md
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache archive.db archive.db-wal archive.db-shm

@@ -3,6 +3,8 @@
 Politeness is on by default (docs/DESIGN.md, practice 7): government portals are small servers.
 """
 
+import os
+
 BOT_NAME = "portal-archive"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -19,10 +21,17 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 LOG_LEVEL = "INFO"  # DEBUG logs every scraped article in full
 
 # -- Robustness ----------------------------------------------------------------------------
-DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_TIMEOUT = float(os.environ.get("PORTAL_ARCHIVE_DOWNLOAD_TIMEOUT", 30))  # seconds; the env var lets tests wait less
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # larger bodies, and gzip bodies inflating past it, are refused and logged
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
-RETRY_TIMES = 3
+RETRY_TIMES = 3  # 5xx, 429, timeouts, truncated bodies: 1 + 3 attempts, then recorded as failed
+ARCHIVE_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for each next one (or Retry-After, if longer)
+ARCHIVE_RETRY_BACKOFF_MAX = 60.0  # longest wait; a longer Retry-After gives up at once
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.BackoffRetryMiddleware": 550,  # Scrapy's retries with backoff and Retry-After
+    "spiders.middlewares.RedirectGuardMiddleware": 610,  # before RedirectMiddleware (600): no off-site redirects, no loops
+}
 
 # -- Archive -------------------------------------------------------------------------------
 ARCHIVE_URL = "sqlite:///archive.db"  # SQLAlchemy URL of the archive; `portal-archive crawl --archive` sets it

@@ -30,6 +30,7 @@ class PortalSpider(scrapy.Spider):
         self.portals = _portals(url, portal, all_portals, registry or DEFAULT_REGISTRY)
         self.requested: dict[str, int] = {p.slug: 0 for p in self.portals}
         self.scheduled: set[str] = set()  # request URLs already scheduled: only new ones count against the budget
+        self.judged: set[str] = set()  # raw links already judged: menus repeat them on every page, judge once
         self.seen_identities: set[str] = set()
 
     async def start(self):
@@ -59,6 +60,9 @@ class PortalSpider(scrapy.Spider):
 
     def _request(self, url: str, portal: Portal, depth: int) -> scrapy.Request | None:
         """A request for ``url`` if it is on the portal, no trap, within budget and no known article again."""
+        if url in self.judged:
+            return None
+        self.judged.add(url)
         target = request_url(url)
         if target in self.scheduled or not is_same_site(url, portal.base_url) or trap_reason(url, depth):
             return None

@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 from conftest import require, run_cli, shared_path
-from mirror_server import MirrorServer
+from benchmarks.mirror_server import MirrorServer
 
 VIEW_CONTENT_ID = re.compile(r"view_content/(?:pop_up/)?(\d+)")
 

@@ -1,0 +1,100 @@
+"""Downloader middlewares for hostile servers (settings.DOWNLOADER_MIDDLEWARES).
+
+``BackoffRetryMiddleware``: Scrapy's retries (RETRY_TIMES, RETRY_HTTP_CODES, RETRY_EXCEPTIONS),
+spaced out instead of immediate. The n-th retry waits ARCHIVE_RETRY_BACKOFF * 2**(n-1) seconds, or
+the response's ``Retry-After`` if that is longer; a ``Retry-After`` beyond ARCHIVE_RETRY_BACKOFF_MAX
+is a "come back much later": the request is given up at once and recorded as failed.
+
+``RedirectGuardMiddleware``: redirects stay on the portal and end. An off-site ``Location`` is
+not followed, and a redirect back to a URL of the same chain is a loop (Scrapy's dupefilter would
+drop it without a trace). Either way the request fails with ``IgnoreRequest``, so the spider's
+errback records it in the pages table.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from email.utils import parsedate_to_datetime
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.task import deferLater
+from w3lib.url import canonicalize_url
+
+from archive.urls import is_same_site
+
+logger = logging.getLogger(__name__)
+
+REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.backoff = settings.getfloat("ARCHIVE_RETRY_BACKOFF", 1.0)
+        self.backoff_max = settings.getfloat("ARCHIVE_RETRY_BACKOFF_MAX", 60.0)
+
+    async def process_response(self, request, response):
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        wait = retry_after(response.headers.get(b"Retry-After"))
+        if wait is not None and wait > self.backoff_max:
+            logger.warning("Gave up retrying %s: Retry-After %.0f s is longer than ARCHIVE_RETRY_BACKOFF_MAX (%.0f s)",
+                           request, wait, self.backoff_max)
+            return response
+        retry = super().process_response(request, response)
+        if isinstance(retry, Request):
+            await self._sleep(retry, wait)
+        return retry
+
+    async def process_exception(self, request, exception):
+        retry = super().process_exception(request, exception)
+        if isinstance(retry, Request):
+            await self._sleep(retry, None)
+        return retry
+
+    async def _sleep(self, retry: Request, wait: float | None) -> None:
+        delay = min(max(self.backoff * 2 ** (retry.meta.get("retry_times", 1) - 1), wait or 0), self.backoff_max)
+        if delay > 0:
+            from twisted.internet import reactor  # not at import time: Scrapy installs the reactor first
+
+            logger.debug("Waiting %.1f s before retrying %s", delay, retry)
+            await maybe_deferred_to_future(deferLater(reactor, delay))
+
+
+def retry_after(value: bytes | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        return max(0.0, parsedate_to_datetime(text).timestamp() - time.time())
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+class RedirectGuardMiddleware:
+    """Placed after RedirectMiddleware (a higher number): sees each 3xx response before it is followed."""
+
+    def process_request(self, request):
+        # Any other redirect (a <meta refresh>) that left the portal is stopped before it is sent.
+        chain = request.meta.get("redirect_urls")
+        if chain and not is_same_site(request.url, chain[0]):
+            raise IgnoreRequest(f"off-site redirect from {chain[0]} to {request.url} not followed")
+
+    def process_response(self, request, response):
+        location = response.headers.get(b"Location")
+        if response.status not in REDIRECT_STATUSES or not location or request.meta.get("dont_redirect"):
+            return response
+        target = response.urljoin(location.decode("latin-1").strip())
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if not is_same_site(target, chain[0]):
+            raise IgnoreRequest(f"off-site redirect to {target} not followed")
+        if canonicalize_url(target) in {canonicalize_url(url) for url in chain}:
+            raise IgnoreRequest("redirect loop: " + " -> ".join([*chain, target]))
+        return response

@@ -77,9 +77,14 @@ def crawl(url, slug, all_portals, registry, archive_url, max_pages, max_depth, n
         raise click.UsageError("give exactly one of URL, --portal SLUG or --all")
     try:
         run_crawl(url=url, slug=slug, all_portals=all_portals, registry=registry, archive_url=archive_url,
-                  max_pages=max_pages, max_depth=max_depth, polite=not no_politeness, log_file=log_file)
+                  max_pages=max_pages, max_depth=max_depth, polite=not no_politeness, log_file=log_file,
+                  progress=sys.stderr.isatty())
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from None
+    from .report import print_runs_table
+
+    with _open_archive(archive_url) as archive:
+        print_runs_table(archive.runs(1))  # the summary of the run that just ended
 
 
 @cli.command()

@@ -18,13 +18,15 @@ class CrawlError(Exception):
 
 
 def run_crawl(*, url=None, slug=None, all_portals=False, registry=None, archive_url="sqlite:///archive.db",
-              max_pages=None, max_depth=None, polite=True, log_file=None, quiet=False) -> None:
+              max_pages=None, max_depth=None, polite=True, log_file=None, quiet=False, progress=False) -> None:
     targets = _target_hosts(url, slug, all_portals, registry)
     if not polite and not all(_is_loopback(host) for host in targets):
         raise CrawlError("--no-politeness is only allowed when every target is a loopback address (127.0.0.1, localhost)")
     settings = _settings(archive_url, max_pages, max_depth, polite, log_file)
     if quiet:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    if progress:
+        settings.set("ARCHIVE_PROGRESS", True, priority="cmdline")
     from scrapy.crawler import CrawlerProcess
 
     process = CrawlerProcess(settings)

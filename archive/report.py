@@ -30,17 +30,27 @@ def _short(path: str, keep: int = 3) -> str:
 
 
 def print_runs_table(runs: list[dict]) -> None:
-    """Crawl runs, newest first, with what each one found and failed."""
+    """Crawl runs, newest first, with what each one found and failed (fits an 80-column terminal)."""
     table = Table(title="crawl runs")
-    for column in ("run", "portal", "status", "started", "finished", "pages", "new", "changed", "unchanged", "errors"):
-        table.add_column(column)
+    for column in ("run", "portal", "status", "started (UTC)", "took", "pages", "new", "changed", "same", "errors"):
+        table.add_column(column, no_wrap=column in ("status", "started (UTC)"))
     for run in runs:
         counts = run.get("counts") or {}
         table.add_row(
-            str(run["id"]), run.get("portal") or "", run["status"], run.get("startedAt") or "", run.get("finishedAt") or "",
+            str(run["id"]), run.get("portal") or "", run["status"], (run.get("startedAt") or "")[:16].replace("T", " "),
+            _took(run.get("startedAt"), run.get("finishedAt")),
             *(str(counts.get(key, 0)) for key in ("pages", "articles_new", "articles_changed", "articles_unchanged", "errors")),
         )
     _console().print(table)
+
+
+def _took(started: str | None, finished: str | None) -> str:
+    from datetime import datetime
+
+    if not started or not finished:
+        return ""
+    seconds = (datetime.fromisoformat(finished) - datetime.fromisoformat(started)).total_seconds()
+    return f"{seconds:.0f}s" if seconds < 120 else f"{seconds / 60:.0f}m"
 
 
 def _console() -> Console:

@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 from archive.sample import serve, truth
 from archive.urls import identity
@@ -47,3 +47,21 @@ def test_failures_are_visible_in_runs(crawled):
     assert db.execute("SELECT error FROM pages WHERE status = 404").fetchone()[0] == "HTTP 404"
     assert counts["pages"] == db.execute("SELECT count(*) FROM pages").fetchone()[0]
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_crawl_on_a_terminal_shows_live_progress_and_ends_with_the_summary(tmp_path):
+    """Run under `script` so stderr is a real terminal, as when a person starts a crawl."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("script") is None:
+        pytest.skip("util-linux `script` is not installed")
+    typescript = tmp_path / "tty.txt"
+    with serve(slow_seconds=0) as server:
+        command = (f"{sys.executable} -m archive crawl {server.url}/ --archive sqlite:///{tmp_path}/a.db "
+                   f"--no-politeness --log-file {tmp_path}/crawl.log")
+        subprocess.run(["script", "-qec", command, str(typescript)], cwd=ROOT, capture_output=True, timeout=300, check=True)
+    screen = typescript.read_bytes().decode("utf-8", "replace")
+    assert "crawling" in screen and "pages/s" in screen and "queued" in screen
+    assert "crawl runs" in screen and "finished" in screen and "errors" in screen

@@ -35,7 +35,12 @@ DOWNLOADER_MIDDLEWARES = {
 
 # -- Archive -------------------------------------------------------------------------------
 ARCHIVE_URL = "sqlite:///archive.db"  # SQLAlchemy URL of the archive; `portal-archive crawl --archive` sets it
-EXTENSIONS = {"pipelines.pages.PageRecorder": 500}  # every fetch and failure in the archive's pages table
+EXTENSIONS = {
+    "pipelines.pages.PageRecorder": 500,  # every fetch and failure in the archive's pages table
+    "spiders.progress.CrawlProgress": 600,  # live status line; on only when ARCHIVE_PROGRESS is true
+}
+ARCHIVE_PROGRESS = False  # `portal-archive crawl` turns it on when stderr is a terminal
+ARCHIVE_PROGRESS_INTERVAL = 0.5  # seconds between refreshes of the status line
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,

@@ -19,6 +19,7 @@ The home page ``/`` links to one good Liferay 6.2 article and to one path per ho
 ``/binary``                64 KB of random bytes served as ``text/html``
 ``/loop-a``, ``/loop-b``   302 to each other, forever
 ``/offsite``               302 to ``http://localhost:<offsite port>/landing``, another host (``offsite``)
+``/offsite-refresh``       a ``<meta http-equiv="refresh">`` to ``http://localhost:<offsite port>/refreshed``
 =========================  ================================================================================
 
 ``hits`` counts requests per path, ``times`` keeps each request's arrival (``time.monotonic()``)
@@ -52,7 +53,7 @@ RETRY_OK_TITLE = "Tập huấn kỹ năng bảo đảm an toàn thông tin cho c
 
 # Hostile paths in the order the home page links them (the good article and /loop-b excluded).
 CASES = ("/e500", "/e503-retry-after", "/e503-retry-tomorrow", "/e429", "/e429-then-ok", "/slow", "/truncated", "/nocharset",
-         "/wrongcharset", "/big", "/big-chunked", "/gzip-bomb", "/binary", "/loop-a", "/offsite")
+         "/wrongcharset", "/big", "/big-chunked", "/gzip-bomb", "/binary", "/loop-a", "/offsite", "/offsite-refresh")
 
 PARAGRAPHS = (
     "Sáng ngày 15/3, Ủy ban nhân dân tỉnh Hòa Phong tổ chức lễ khai trương và đưa vào hoạt động Trung tâm "
@@ -262,6 +263,9 @@ class HostileServer:
             h.send(302, b"", None, headers={"Location": "/loop-a"})
         elif path == "/offsite":
             h.send(302, b"", None, headers={"Location": self.offsite_url + "/landing"})
+        elif path == "/offsite-refresh":
+            h.send(200, f'<html><head><meta http-equiv="refresh" content="0; url={self.offsite_url}/refreshed">'
+                        "</head><body><p>Đang chuyển trang…</p></body></html>".encode())
         else:
             h.send(404, b"<html><body><h1>404 Not Found</h1></body></html>")
 

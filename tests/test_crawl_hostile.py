@@ -11,12 +11,16 @@ archive passes ``PRAGMA integrity_check``, and ``portal-archive runs`` counts ev
 from __future__ import annotations
 
 import json
-import resource
+import os
 import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
 import urllib.request
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from hostile_server import (
     GOOD_PATH,
     GOOD_TITLE,
@@ -47,6 +51,30 @@ FAILED = {
     "/loop-b": (None, "redirect loop"),  # /loop-a -> /loop-b -> /loop-a: the loop shows at /loop-b
     "/offsite": (None, "off-site redirect to http://localhost:"),
 }
+# A <meta refresh> off the portal is stopped before it is sent, so its row has the off-site URL.
+REFRESHED = "/refreshed"
+
+
+def run_cli_measured(*args: str, timeout: float) -> tuple[subprocess.CompletedProcess, float]:
+    """``run_cli`` plus the process's own peak RSS in MB (``os.wait4``; ``RUSAGE_CHILDREN`` would be the
+    maximum over every child this pytest process ever waited for)."""
+    command = [sys.executable, "-m", "archive", *args]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err)
+        deadline = time.monotonic() + timeout
+        while not (reaped := os.wait4(proc.pid, os.WNOHANG))[0]:
+            if time.monotonic() > deadline:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                raise subprocess.TimeoutExpired(command, timeout)
+            time.sleep(0.1)
+        _, status, usage = reaped
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(command, proc.returncode, out.read().decode(), err.read().decode())
+    return result, usage.ru_maxrss / 1024  # KB on Linux
 
 
 class Crawl:
@@ -83,9 +111,8 @@ def crawl(tmp_path_factory):
         with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(offsite.url + "/probe", timeout=5) as r:
             assert r.status == 200
         offsite.hits.clear()
-        proc = run_cli("crawl", server.url + "/", "--archive", f"sqlite:///{db}", "--no-politeness",
-                       "--log-file", str(log), timeout=120)
-    max_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
+        proc, max_rss_mb = run_cli_measured("crawl", server.url + "/", "--archive", f"sqlite:///{db}", "--no-politeness",
+                                            "--log-file", str(log), timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
     yield Crawl(proc, sqlite3.connect(db), server, offsite, log.read_text(encoding="utf-8"), f"sqlite:///{db}", max_rss_mb)
 
@@ -114,10 +141,10 @@ def test_every_failure_is_counted_in_runs_and_nothing_else(crawl):
     proc = run_cli("runs", "--archive", crawl.archive_url, "--format", "json")
     assert proc.returncode == 0, proc.stderr
     (run,) = json.loads(proc.stdout)
-    assert run["counts"]["errors"] == len(FAILED)
+    assert run["counts"]["errors"] == len(FAILED) + 1
     assert run["counts"]["pages"] == crawl.db.execute("SELECT count(*) FROM pages").fetchone()[0]
     failed = {url for (url,) in crawl.db.execute("SELECT url FROM pages WHERE error IS NOT NULL")}
-    assert failed == {crawl.base + path for path in FAILED}
+    assert failed == {crawl.base + path for path in FAILED} | {crawl.offsite.url + REFRESHED}
 
 
 @pytest.mark.parametrize("path", ["/e500", "/e429", "/truncated"])
@@ -183,4 +210,12 @@ def test_a_redirect_loop_ends_at_once(crawl):
 def test_an_offsite_redirect_is_not_followed(crawl):
     assert crawl.server.hits["/offsite"] == 1
     assert sum(crawl.offsite.hits.values()) == 0
-    assert not crawl.db.execute("SELECT count(*) FROM pages WHERE url LIKE 'http://localhost:%'").fetchone()[0]
+    assert not crawl.db.execute("SELECT count(*) FROM articles WHERE identity LIKE 'localhost:%'").fetchone()[0]
+
+
+def test_an_offsite_meta_refresh_is_not_followed(crawl):
+    assert crawl.server.hits["/offsite-refresh"] == 1
+    assert crawl.offsite.hits[REFRESHED] == 0
+    rows = crawl.db.execute("SELECT status, error FROM pages WHERE url = ?", (crawl.offsite.url + REFRESHED,)).fetchall()
+    assert rows == [(None, f"IgnoreRequest: off-site redirect from {crawl.base}/offsite-refresh to "
+                           f"{crawl.offsite.url}{REFRESHED} not followed")]

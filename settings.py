@@ -43,6 +43,7 @@ ARCHIVE_PROGRESS = False  # `portal-archive crawl` turns it on when stderr is a 
 ARCHIVE_PROGRESS_INTERVAL = 0.5  # seconds between refreshes of the status line
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.normalize.NormalizePipeline": 150,
     "pipelines.dedupe.DedupePipeline": 200,
     "pipelines.store.StorePipeline": 900,
 }

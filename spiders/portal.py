@@ -1,9 +1,10 @@
 """The portal spider: discovery and scheduling only; extraction is ``spiders.extract``.
 
-It walks a portal from its start pages (and ``sitemap.xml``), follows every same-site link that
-is no trap, extracts each page, and yields one item per article page. Print views, UI-language
-copies and ``redirect=`` variants of an article share one identity (``archive.urls``): the first
-one fetched stands for all, so they are not requested again; the same holds for listing pages.
+It walks a portal from its start pages, ``sitemap.xml`` and any RSS/Atom feed a page links,
+follows every same-site link that is no trap, extracts each page, and yields one item per
+article page. Print views, UI-language copies and ``redirect=`` variants of an article share one
+identity (``archive.urls``): the first one fetched stands for all, so they are not requested
+again; the same holds for listing pages.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from pipelines.pages import PAGE_FAILED
 from spiders.extract import Options, extract_article
 from spiders.registry import DEFAULT_REGISTRY, Portal, load_registry
 
-SKIP_KINDS = frozenset(("document", "feed", "print"))  # attachments and feeds come with issue 5; print = duplicate view
+SKIP_KINDS = frozenset(("document", "print"))  # attachments are fetched with issue 5; print = a duplicate view
+# Where sitemaps and feeds keep their links: sitemap <loc>, Atom <link href>, RSS <link> text.
+XML_LINKS = "//*[local-name()='loc']/text() | //*[local-name()='link']/@href | //*[local-name()='item']/*[local-name()='link']/text()"
 
 
 class PortalSpider(scrapy.Spider):
@@ -43,8 +46,8 @@ class PortalSpider(scrapy.Spider):
     def parse(self, response, portal: Portal):
         if not isinstance(response, TextResponse):
             return
-        if response.url.endswith("sitemap.xml") or b"<urlset" in response.body[:500]:
-            yield from self._follow(portal, response, response.xpath("//*[local-name()='loc']/text()").getall())
+        if _is_xml_index(response):  # sitemap or feed: discovery only
+            yield from self._follow(portal, response, response.xpath(XML_LINKS).getall())
             return
         result = extract_article(response.body, url=response.url, portal=_options(portal))
         if result.isArticle:
@@ -86,6 +89,11 @@ class PortalSpider(scrapy.Spider):
             return
         self.logger.warning("failed %s: %s", request.url, error)
         self.crawler.signals.send_catch_log(PAGE_FAILED, url=request.url, error=f"{failure.type.__name__}: {error}")
+
+
+def _is_xml_index(response) -> bool:
+    head = response.body[:1000].lstrip()
+    return head.startswith(b"<?xml") or any(tag in head for tag in (b"<urlset", b"<sitemapindex", b"<feed", b"<rss"))
 
 
 def _options(portal: Portal) -> Options:

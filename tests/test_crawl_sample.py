@@ -65,3 +65,20 @@ def test_crawl_on_a_terminal_shows_live_progress_and_ends_with_the_summary(tmp_p
     screen = typescript.read_bytes().decode("utf-8", "replace")
     assert "crawling" in screen and "pages/s" in screen and "queued" in screen
     assert "crawl runs" in screen and "finished" in screen and "errors" in screen
+
+
+def test_polite_by_default_robots_txt_and_identifying_user_agent(tmp_path):
+    with serve(slow_seconds=0) as server:
+        proc = run_cli("crawl", server.url + "/", "--archive", f"sqlite:///{tmp_path}/p.db", "--max-pages", "4", timeout=300)
+        hits, agents = dict(server.hits), set(server.user_agents)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert hits.get("/robots.txt") == 1
+    assert agents and all(agent.startswith("portal-archive/") for agent in agents)
+
+
+@pytest.mark.parametrize("target", ["https://example.gov.vn/", "http://10.0.0.1/"])
+def test_no_politeness_is_refused_for_targets_off_this_machine(target, tmp_path):
+    proc = run_cli("crawl", target, "--no-politeness", "--archive", f"sqlite:///{tmp_path}/x.db")
+    assert proc.returncode == 1
+    assert "only allowed when every target is a loopback address" in proc.stderr
+    assert not (tmp_path / "x.db").exists()

@@ -32,7 +32,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, method: str) -> None:
         owner: SampleServer = self.server.owner  # type: ignore[attr-defined]
-        owner.count(self.path)
+        owner.count(self.path, self.headers.get("User-Agent", ""))
         response = owner.site.respond(method, self.path, dict(self.headers.items()))
         if response.delay > 0:
             time.sleep(response.delay)
@@ -56,6 +56,7 @@ class SampleServer:
         self.site = Site(slow_seconds=slow_seconds)
         self.log = log
         self.hits: Counter[str] = Counter()
+        self.user_agents: set[str] = set()  # so tests can check the crawler identifies itself
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer((host, port), _Handler)
         self._httpd.daemon_threads = True
@@ -80,9 +81,10 @@ class SampleServer:
         with self._lock:
             return sum(self.hits.values())
 
-    def count(self, target: str) -> None:
+    def count(self, target: str, user_agent: str = "") -> None:
         with self._lock:
             self.hits[target] += 1
+            self.user_agents.add(user_agent)
 
     def start(self) -> SampleServer:
         self._thread.start()

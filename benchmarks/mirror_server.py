@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import http.server
-import threading
 from pathlib import Path
+
+from archive.sample.loopback import LoopbackServer
 
 
 class _MirrorHandler(http.server.SimpleHTTPRequestHandler):
@@ -24,17 +25,6 @@ class _MirrorHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-class MirrorServer:
+class MirrorServer(LoopbackServer):
     def __init__(self, root: Path):
-        handler = functools.partial(_MirrorHandler, directory=str(root))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> "MirrorServer":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(functools.partial(_MirrorHandler, directory=str(root)), name="mirror")

@@ -38,7 +38,9 @@ import time
 import zlib
 from collections import Counter, defaultdict
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from archive.sample.loopback import LoopbackServer
 
 BIG_BYTES = 50 * 1024 * 1024
 BOMB_BYTES = 1 << 30  # inflated size of /gzip-bomb
@@ -170,12 +172,12 @@ class _Handler(BaseHTTPRequestHandler):
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
 
-class HostileServer:
+class HostileServer(LoopbackServer):
     """A running hostile portal (``offsite=None``: a plain second server, the off-site target)."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 4.0, offsite_url: str | None = None,
                  hostname: str | None = None, log: bool = False):
-        self.hostname = hostname or host  # the name in ``url``: "localhost" for the off-site server
+        super().__init__(_Handler, host, port, hostname=hostname, name="hostile-portal")
         self.slow_seconds = slow_seconds
         self.offsite_url = offsite_url
         self.log = log
@@ -183,20 +185,7 @@ class HostileServer:
         self.times: defaultdict[str, list[float]] = defaultdict(list)
         self._lock = threading.Lock()
         self._bomb: bytes | None = None
-        self._httpd = ThreadingHTTPServer((host, port), _Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.owner = self  # type: ignore[attr-defined]
         self._httpd.handle_error = lambda request, address: None  # a hung-up client is no error here
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="hostile-portal", daemon=True)
-
-    @property
-    def port(self) -> int:
-        return self._httpd.server_address[1]
-
-    @property
-    def url(self) -> str:
-        """Base URL without a trailing slash, e.g. ``http://127.0.0.1:50123``."""
-        return f"http://{self.hostname}:{self.port}"
 
     def count(self, path: str) -> int:
         """Count a request; its 1-based number for this path."""
@@ -283,17 +272,3 @@ class HostileServer:
             h.wfile.write(b"0\r\n\r\n")
         h.close_connection = True
 
-    def start(self) -> HostileServer:
-        self._thread.start()
-        return self
-
-    def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> HostileServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.close()

@@ -11,8 +11,9 @@ import sys
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
+from .loopback import LoopbackServer
 from .site import Site
 
 
@@ -49,32 +50,16 @@ class _Handler(BaseHTTPRequestHandler):
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
 
-class SampleServer:
+class SampleServer(LoopbackServer):
     """A running sample portal. Use as a context manager, or call ``close()``."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 2.0, log: bool = False):
+        super().__init__(_Handler, host, port, name="sample-portal")
         self.site = Site(slow_seconds=slow_seconds)
         self.log = log
         self.hits: Counter[str] = Counter()
         self.user_agents: set[str] = set()  # so tests can check the crawler identifies itself
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), _Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.owner = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="sample-portal", daemon=True)
-
-    @property
-    def host(self) -> str:
-        return self._httpd.server_address[0]
-
-    @property
-    def port(self) -> int:
-        return self._httpd.server_address[1]
-
-    @property
-    def url(self) -> str:
-        """Base URL without a trailing slash, e.g. ``http://127.0.0.1:50123``."""
-        return f"http://{self.host}:{self.port}"
 
     @property
     def requests(self) -> int:
@@ -85,21 +70,6 @@ class SampleServer:
         with self._lock:
             self.hits[target] += 1
             self.user_agents.add(user_agent)
-
-    def start(self) -> SampleServer:
-        self._thread.start()
-        return self
-
-    def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> SampleServer:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def serve(host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 2.0, log: bool = False) -> SampleServer:

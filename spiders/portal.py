@@ -98,7 +98,7 @@ def _is_xml_index(response) -> bool:
 
 def _options(portal: Portal) -> Options:
     return Options(timezone=portal.timezone, date_order=portal.date_order, platform=portal.platform,
-                   slug=portal.slug, language=None)
+                   slug=portal.slug, language=None, rules=portal.rules)
 
 
 def _portals(url: str | None, slug: str | None, all_portals: bool, registry) -> list[Portal]:

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DEFAULT_REGISTRY = Path(__file__).with_name("portals.toml")
 PLATFORMS = ("liferay-6.0", "liferay-6.1", "liferay-6.2", "liferay-7", "websphere-8", "generic")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-FIELDS = {"slug", "base_url", "start_paths", "platform", "timezone", "language", "date_order", "max_requests"}
+FIELDS = {"slug", "base_url", "start_paths", "platform", "timezone", "language", "date_order", "max_requests", "rules"}
+# Extraction rule lists a portal may extend (spiders/extract/rules: Rules fields); its CSS is tried first.
+RULE_FIELDS = ("detail", "body", "headline", "date", "byline", "description", "noise", "body_noise")
 
 
 class RegistryError(ValueError):
@@ -33,6 +35,7 @@ class Portal:
     language: str = "vi"
     date_order: str = "DMY"
     max_requests: int = 20_000
+    rules: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (field, CSS candidates) pairs: hashable, so cacheable
 
     @property
     def start_urls(self) -> list[str]:
@@ -76,6 +79,7 @@ def _portal(entry: object, where: str) -> Portal:
         language=_language(entry.get("language", "vi"), where),
         date_order=_choice(entry.get("date_order", "DMY"), ("DMY", "MDY"), "date_order", where),
         max_requests=_positive_int(entry.get("max_requests", 20_000), "max_requests", where),
+        rules=_rules(entry.get("rules", {}), where),
     )
 
 
@@ -117,6 +121,27 @@ def _language(value: object, where: str) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[a-z]{2}", value):
         raise RegistryError(f"{where}: language must be a two-letter ISO 639-1 code such as 'vi'")
     return value
+
+
+def _rules(value: object, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    from lxml.cssselect import CSSSelector
+    from cssselect import SelectorError
+
+    if not isinstance(value, dict):
+        raise RegistryError(f"{where}: rules must be a table such as [portal.rules] headline = [\".title\"]")
+    out = []
+    for name, selectors in value.items():
+        if name not in RULE_FIELDS:
+            raise RegistryError(f"{where}: rules.{name} is not a rule list (known: {', '.join(RULE_FIELDS)})")
+        if not isinstance(selectors, list) or not all(isinstance(css, str) and css.strip() for css in selectors):
+            raise RegistryError(f"{where}: rules.{name} must be a list of CSS selectors")
+        for css in selectors:
+            try:
+                CSSSelector(css.partition(" @")[0])
+            except SelectorError as exc:
+                raise RegistryError(f"{where}: rules.{name}: bad CSS {css!r}: {exc}") from None
+        out.append((name, tuple(selectors)))
+    return tuple(out)
 
 
 def _positive_int(value: object, name: str, where: str) -> int:

@@ -55,3 +55,25 @@ def test_missing_file_is_a_registry_error(tmp_path):
 def test_portal_start_urls_join_base_and_paths():
     portal = Portal(slug="x", base_url="https://x.gov.vn", start_paths=("/", "/vi/tin-tuc"))
     assert portal.start_urls == ["https://x.gov.vn/", "https://x.gov.vn/vi/tin-tuc"]
+
+
+def test_rule_overrides_are_validated_and_reach_the_extractor(tmp_path):
+    from spiders.extract import Options, extract_article
+
+    path = _write(tmp_path, f'[[portal]]\n{GOOD}[portal.rules]\nheadline = [".tieu_de_x"]\ndate = [".ngay_x"]\nbody = [".nd_x"]\n')
+    portal = load_registry(path)["x"]
+    html = (b'<html><body><div class="tieu_de_x">Tieu de cua mot trang tuy bien</div><div class="ngay_x">05/03/2024</div>'
+            b'<div class="nd_x"><p>Noi dung bai viet du dai de duoc tinh la than bai.</p></div></body></html>')
+    assert extract_article(html, url="https://x.gov.vn/a").isArticle is False  # the theme is unknown without them
+    article = extract_article(html, url="https://x.gov.vn/a", portal=Options(rules=portal.rules))
+    assert (article.headline, article.datePublished) == ("Tieu de cua mot trang tuy bien", "2024-03-05T00:00:00+07:00")
+
+
+@pytest.mark.parametrize("rules, message", [
+    ('[portal.rules]\ntitle = [".x"]\n', "rules.title is not a rule list"),
+    ('[portal.rules]\nheadline = ".x"\n', "must be a list of CSS selectors"),
+    ('[portal.rules]\nheadline = ["div[[["]\n', "bad CSS"),
+])
+def test_bad_rule_overrides_are_one_line(tmp_path, rules, message):
+    with pytest.raises(RegistryError, match=message.replace("[", r"\[")):
+        load_registry(_write(tmp_path, f"[[portal]]\n{GOOD}{rules}"))

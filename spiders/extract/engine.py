@@ -52,6 +52,7 @@ class Options:
     platform: str | None = None
     slug: str | None = None
     language: str | None = None
+    rules: tuple = ()  # the portal's own rule lists, tried before the platform's: ((field, (css, …)), …)
 
 
 @dataclass
@@ -89,7 +90,7 @@ class _Extraction:
 
     def __init__(self, root, url: str | None, platform: str, opts: Options):
         self.root, self.url, self.platform, self.opts = root, url, platform, opts
-        self.rules: CompiledRules = rules_for(platform).compiled
+        self.rules: CompiledRules = rules_for(platform, opts.rules).compiled
         self.sources: dict[str, str] = {}
         self._portlets: set | None = None
         self.detail_rules = {cand.rule for cand in self.rules.detail}

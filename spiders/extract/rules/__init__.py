@@ -8,7 +8,7 @@ extend the common one, so a custom theme on a known platform still gets every ge
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from lxml.cssselect import CSSSelector
@@ -98,8 +98,11 @@ RULES: dict[str, Rules] = {
 }
 
 
-def rules_for(platform: str) -> Rules:
-    return RULES.get(platform, COMMON)
+@lru_cache(maxsize=256)
+def rules_for(platform: str, overrides: tuple = ()) -> Rules:
+    """The platform's table, extended by a portal's own rule lists (registry ``rules``); compiled once each."""
+    base = RULES.get(platform, COMMON)
+    return base.extend(platform, **dict(overrides)) if overrides else base
 
 
 __all__ = ["Rules", "RULES", "rules_for"]

@@ -62,7 +62,7 @@ class PortalSpider(scrapy.Spider):
                 yield request
 
     def _request(self, url: str, portal: Portal, depth: int) -> scrapy.Request | None:
-        """A request for ``url`` if it is on the portal, no trap, within budget and no known article again."""
+        """A request for ``url`` if it is on the portal, no trap, within budget, and its content not requested yet."""
         if url in self.judged:
             return None
         self.judged.add(url)
@@ -92,8 +92,9 @@ class PortalSpider(scrapy.Spider):
 
 
 def _is_xml_index(response) -> bool:
-    head = response.body[:1000].lstrip()
-    return head.startswith(b"<?xml") or any(tag in head for tag in (b"<urlset", b"<sitemapindex", b"<feed", b"<rss"))
+    """A sitemap or a feed; an XHTML page also starts with ``<?xml``, so the root element decides."""
+    head = response.body[:1000].lower()
+    return b"<html" not in head and any(tag in head for tag in (b"<urlset", b"<sitemapindex", b"<feed", b"<rss", b"<rdf:rdf"))
 
 
 def _options(portal: Portal) -> Options:

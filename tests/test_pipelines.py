@@ -41,3 +41,4 @@ def test_dedupe_keeps_the_first_item_of_an_identity():
     with pytest.raises(DropItem, match="duplicate"):
         pipeline.process_item(item())
     assert crawler.stats.get_value("archive/dropped/duplicate") == 1
+

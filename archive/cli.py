@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .pages import MAX_PAGE_BYTES, page_url_from_meta, read_page
+from .pages import page_url_from_meta, read_page
 
 ARCHIVE_OPTION = click.option(
     "--archive", "archive_url", envvar="PORTAL_ARCHIVE_URL", default="sqlite:///archive.db", show_default=True,
@@ -188,4 +188,4 @@ def main() -> None:
     cli(prog_name="portal-archive")
 
 
-__all__ = ["cli", "main", "MAX_PAGE_BYTES"]
+__all__ = ["cli", "main"]

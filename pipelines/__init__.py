@@ -1,1 +1,1 @@
-"""Item pipelines, one job each: validate → normalize → dedupe → store (the crawl lands with issue 3)."""
+"""Item pipelines, one job each: validate → normalize → dedupe → store; ``pages`` records every fetch."""

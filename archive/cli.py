@@ -133,6 +133,53 @@ def export(archive_url: str, fmt: str, output: str | None) -> None:
 
 
 @cli.command()
+@click.argument("query")
+@click.option("--portal", help="Only articles of this portal (its slug).")
+@click.option("--author", help="Only articles by an author whose name contains this (accents and case ignored).")
+@click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD, UTC).")
+@click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD, UTC).")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many hits.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Skip this many hits (paging).")
+@click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance", show_default=True,
+              help="relevance: best match first (headline hits count most); newest: latest publication first.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--raw", is_flag=True, help="QUERY is FTS5 syntax, passed through (accents still folded).")
+@ARCHIVE_OPTION
+def search(query, portal, author, since, until, limit, offset, sort, fmt, raw, archive_url) -> None:
+    """Full-text search, accents and case ignored: "dan van" finds "dân vận", "dang" finds "Đảng".
+
+    QUERY: words (all must occur), "a phrase", prefix*, -excluded, a OR b.
+    """
+    from .search import SearchError, build_query
+    from .search import search as run_search
+
+    if not query.strip() or (not raw and build_query(query) is None):
+        raise click.ClickException(f"nothing to search for in {query!r}: give at least one word")
+    with _open_archive(archive_url) as archive:
+        try:
+            hits = run_search(archive.engine, query, portal=portal, author=author, since=since, until=until,
+                              limit=limit, offset=offset, sort=sort, raw=raw)
+        except SearchError as exc:
+            raise click.ClickException(str(exc)) from None
+    rows = [hit.to_dict() for hit in hits]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.DictWriter(click.get_text_stream("stdout"), fieldnames=SEARCH_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        from .report import print_search_table
+
+        print_search_table(rows, query)
+
+
+SEARCH_FIELDS = ("id", "headline", "datePublished", "portal", "url", "snippet", "score")
+
+
+@cli.command()
 @ARCHIVE_OPTION
 def demo(archive_url: str) -> None:
     """Serve the bundled sample portal on 127.0.0.1, crawl it into the archive, print what was stored."""

@@ -17,6 +17,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 
+from .text_fold import sql_fold
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 # busy_timeout first: wait for another writer instead of failing at once, and switching a new
@@ -46,6 +48,9 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None
     for pragma in SQLITE_PRAGMAS:
         dbapi_conn.execute(f"PRAGMA {pragma}")
+    # The full-text index's triggers call vn_fold (migration 0002, VIETNAMESE.md §3.4 B): every
+    # connection that writes articles needs it, or the write fails with "no such function".
+    dbapi_conn.create_function("vn_fold", 1, sql_fold, deterministic=True)
 
 
 def _sqlite_begin(conn: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 
 def print_extract_table(results: list[dict]) -> None:
@@ -66,4 +67,16 @@ def print_articles_table(articles: list[dict]) -> None:
     for a in sorted(articles, key=lambda a: a.get("datePublished") or "", reverse=True):
         table.add_row((a.get("datePublished") or "")[:16], a.get("platform") or "", a.get("headline") or "",
                       ", ".join(x["name"] for x in a.get("authors", [])), str(len(a.get("attachments", []))))
+    _console().print(table)
+
+
+def print_search_table(hits: list[dict], query: str = "") -> None:
+    """Search hits in rank order; the snippet's [brackets] mark the matched words."""
+    table = Table(title=Text(f"{len(hits)} hits for {query!r}" if query else f"{len(hits)} hits"), show_lines=True)
+    for column in ("id", "datePublished", "portal", "headline", "snippet"):
+        table.add_column(column, overflow="fold", no_wrap=column == "id")
+    for h in hits:
+        # Text, not str: Rich would read "[Đảng]" in a snippet as a markup tag.
+        table.add_row(str(h["id"]), (h.get("datePublished") or "")[:10], Text(h.get("portal") or ""),
+                      Text(h.get("headline") or ""), Text(h.get("snippet") or ""))
     _console().print(table)

@@ -24,6 +24,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from archive.db import alembic_config, current_revision, head_revision
+from archive.fts import include_name
 from archive.models import Article as ArticleRow
 from archive.models import ArticleAuthor, ArticleVersion, Attachment, Author, Base, Portal
 from archive.store import CONTRACT_FIELDS, Archive, content_hash
@@ -31,7 +32,9 @@ from conftest import FIXTURES, ROOT
 from spiders.extract import Article, extract_article
 
 TABLES = {"alembic_version", "portals", "crawl_runs", "pages", "articles", "article_versions",
-          "authors", "article_authors", "attachments"}
+          "authors", "article_authors", "attachments",
+          # migration 0002: the FTS5 index and its shadow tables (SQLite only)
+          "articles_fts", "articles_fts_data", "articles_fts_idx", "articles_fts_docsize", "articles_fts_config"}
 
 
 @lru_cache(maxsize=None)
@@ -76,12 +79,12 @@ def test_schema_is_created_by_migrations_with_sqlite_settings(archive):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-    assert current_revision(archive.engine) == head_revision() == "0001"
+    assert current_revision(archive.engine) == head_revision() == "0002"
 
 
 def test_migrations_produce_exactly_the_models_schema(archive):
     with archive.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn, opts={"include_name": include_name}), Base.metadata) == []
 
 
 def test_migration_downgrades_and_upgrades_again(archive):
@@ -92,7 +95,7 @@ def test_migration_downgrades_and_upgrades_again(archive):
             == {"alembic_version"}
     command.upgrade(config, "head")
     with archive.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn, opts={"include_name": include_name}), Base.metadata) == []
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # restored after the migration
 
 

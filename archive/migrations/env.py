@@ -9,12 +9,14 @@ from alembic import context
 from sqlalchemy import Connection
 
 from archive.db import BEGIN_OPTION
+from archive.fts import include_name
 from archive.models import Base
 
 
 def run_offline() -> None:
     context.configure(url=context.config.get_main_option("sqlalchemy.url"),
-                      target_metadata=Base.metadata, literal_binds=True, render_as_batch=True)
+                      target_metadata=Base.metadata, literal_binds=True, render_as_batch=True,
+                      include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -41,8 +43,9 @@ def run_online() -> None:
 def _migrate(conn: Connection, check_foreign_keys: bool = False) -> None:
     # transactional_ddl: Alembic assumes SQLite cannot roll back DDL, but with archive.db's own
     # BEGIN it can, so a failed upgrade leaves the archive at its previous revision, untouched.
+    # include_name: the full-text index (0002) is raw SQL, not a model; autogenerate must not drop it.
     context.configure(connection=conn, target_metadata=Base.metadata, render_as_batch=True,
-                      transactional_ddl=True)
+                      transactional_ddl=True, include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
         # SQLite's own schema-change procedure: with foreign keys off, verify before COMMIT.

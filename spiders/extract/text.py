@@ -6,6 +6,9 @@ import html.entities
 import re
 import unicodedata
 
+# fold(): one implementation, shared with the archive's search index (archive must not import spiders).
+from archive.text_fold import fold  # noqa: F401  (re-exported)
+
 
 def nfc(s: str) -> str:
     """Composed form: the same Vietnamese word must have one spelling to compare or index it."""
@@ -88,35 +91,6 @@ def _bare_entity(m: re.Match) -> str:
         if char is not None:
             return word[:start] + char
     return m.group(0)
-
-
-# --------------------------------------------------------------------------- folding
-
-
-def _fold_table() -> dict[int, str]:
-    """Every precomposed Latin letter whose base is ASCII → that base in lowercase; đ/Đ → d.
-
-    đ has no Unicode decomposition, which is why SQLite's remove_diacritics keeps it.
-    """
-    table = {}
-    for cp in range(0x00C0, 0x1F00):
-        base = "".join(c for c in unicodedata.normalize("NFD", chr(cp)) if not unicodedata.combining(c))
-        if len(base) == 1 and base != chr(cp) and base.isascii():
-            table[cp] = base.lower()
-    table[ord("đ")] = table[ord("Đ")] = "d"
-    return table
-
-
-_FOLD = _fold_table()
-
-
-def fold(s: str) -> str:
-    """Accent- and case-insensitive key: "Đảng Cộng sản" → "dang cong san".
-
-    One code point in, one out (after NFC), so offsets in the folded string are offsets in
-    ``nfc(s)`` and token boundaries never move (VIETNAMESE.md 3.4).
-    """
-    return nfc(s).translate(_FOLD).lower()
 
 
 # Letters only Vietnamese writes (toned vowels, ơ ư ă đ ĩ ũ): a legacy-font (Latin-1) text never has them.

@@ -182,10 +182,11 @@ SEARCH_FIELDS = ("id", "headline", "datePublished", "portal", "url", "snippet", 
 @cli.command()
 @ARCHIVE_OPTION
 def demo(archive_url: str) -> None:
-    """Serve the bundled sample portal on 127.0.0.1, crawl it into the archive, print what was stored."""
+    """Serve the bundled sample portal on 127.0.0.1, crawl it into the archive, print what was stored and a search."""
     from .crawl import run_crawl
-    from .report import print_articles_table, print_runs_table
+    from .report import print_articles_table, print_runs_table, print_search_table
     from .sample import serve
+    from .search import search as search_archive
 
     with serve(slow_seconds=0.2) as server:
         click.echo(f"sample portal at {server.url}/ — crawling it into {archive_url}", err=True)
@@ -193,6 +194,8 @@ def demo(archive_url: str) -> None:
     with _open_archive(archive_url) as archive:
         print_runs_table(archive.runs(1))
         print_articles_table(list(archive.iter_articles()))
+        query = "chuyen doi so"  # typed without accents, as analysts do; finds "chuyển đổi số"
+        print_search_table([hit.to_dict() for hit in search_archive(archive.engine, query, limit=5)], query)
 
 
 def _open_archive(url: str):

@@ -82,3 +82,10 @@ def test_no_politeness_is_refused_for_targets_off_this_machine(target, tmp_path)
     assert proc.returncode == 1
     assert "only allowed when every target is a loopback address" in proc.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_demo_crawls_the_sample_portal_and_searches_it(tmp_path):
+    proc = run_cli("demo", "--archive", f"sqlite:///{tmp_path}/demo.db", timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert f"{len(truth().articles)} articles in the archive" in proc.stdout
+    assert "hits for 'chuyen doi so'" in proc.stdout and "[chuyển] [đổi] [số]" in proc.stdout

@@ -94,7 +94,7 @@ RSS = re.compile(r"rss", re.I)       # resource URLs that are feeds: /rss routes
 
 # --- page_kind_hint -------------------------------------------------------------------------------------------------
 DOCUMENT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)$"
-                      r"|^/documents/\d+/|^/c/document_library/get_file")
+                      r"|/documents/\d+/|/c/document_library/get_file")
 FEED = re.compile(r"/rss/?$|\.(xml|rss|atom)$|/feed/?$")
 PRINT_PATH = re.compile(r"/-/view_content/pop_up/|/print/?$")
 LIST_PARAM = re.compile(r"^(_.+_)?(cur|delta|page)$")
@@ -267,6 +267,18 @@ def is_same_site(url: str, base: str) -> bool:
     """Same host as `base` (a URL or a bare host name), ignoring "www.", case and port."""
     a = _host(url) if "://" in url.strip() else None
     return a is not None and a == _host(base)
+
+
+def is_document(url: str) -> bool:
+    """A link to an attached file: an office document or archive, or Liferay's document library (§5.1).
+
+    Cheap (no canonicalisation): the extractor asks it for every link of a page.
+    """
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:
+        return False
+    return bool(DOCUMENT.search(unquote(path).lower()))
 
 
 def page_kind_hint(url: str) -> str:

@@ -330,3 +330,17 @@ def test_exclusive_portlet_fragment_is_a_trap():
 def test_bare_portlet_id_is_the_page_itself():
     assert identity("https://x.gov.vn/vi/tin?p_p_id=101_INSTANCE_abc&p_p_state=maximized") == identity("https://x.gov.vn/vi/tin")
     assert identity("https://x.gov.vn/vi/tin?p_p_id=101_INSTANCE_abc&_101_INSTANCE_abc_cur=2") != identity("https://x.gov.vn/vi/tin")
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://x.gov.vn/documents/10181/2891510/QD-123.pdf/5a7c2e91", True),
+    ("https://x.gov.vn/web/guest/documents/1/2/a", True),
+    ("https://x.gov.vn/c/document_library/get_file?uuid=1&groupId=2", True),
+    ("https://x.gov.vn/wps/wcm/connect/stp/van-ban/QD.PDF?MOD=AJPERES", True),
+    ("https://x.gov.vn/vi/tin-tuc/-/view_content/123-bai-viet", False),
+    ("not a url", False),
+])
+def test_is_document(url, expected):
+    from archive.urls import is_document
+
+    assert is_document(url) is expected

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urljoin, urlsplit
 
+from archive.urls import is_document
+
 from .article import Attachment, Image
 from .blocks import BLOCK_TAGS, text_of
 
-DOC_EXTENSIONS = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)$", re.I)
-DOC_PATHS = re.compile(r"/c/document_library/get_file|/documents/\d+/|/wps/wcm/connect/.+\.(?:pdf|docx?)", re.I)
 CAPTION_CLASSES = re.compile(r"caption|desc|chu-thich|chuthich|image-note", re.I)
 CAPTION_MAX = 300
 # "Tải về: QD-123.pdf" lines list attachments; they go to ``attachments``, not to the body text.
@@ -88,9 +88,8 @@ def find_attachments(body, base: str | None) -> list[Attachment]:
     return found
 
 
-def is_document_url(url: str) -> bool:
-    path = urlsplit(url).path
-    return bool(DOC_EXTENSIONS.search(path) or DOC_PATHS.search(url))
+def is_document_url(url: str | None) -> bool:
+    return bool(url) and is_document(url)
 
 
 def _file_name(url: str) -> str:

@@ -126,3 +126,9 @@ def test_fold_is_length_preserving_after_nfc(text):
 
 def test_fold_ignores_normalization_form():
     assert fold(unicodedata.normalize("NFD", S)) == fold(S)
+
+
+def test_one_line_folds_every_space_and_break_and_drops_invisible_marks():
+    from spiders.extract.text import one_line
+
+    assert one_line(" Công\u00a0tác\u200b dân\n\tvận\u2028năm\u30002019 ") == "Công tác dân vận năm 2019"

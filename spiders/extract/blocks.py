@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from .text import one_line
+
 BLOCK_TAGS = frozenset(
     "address article aside blockquote center dd details dialog div dl dt fieldset figcaption figure "
     "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody thead tfoot tr ul "
@@ -21,9 +23,7 @@ BLOCK_TAGS = frozenset(
 EMPHASIS_TAGS = frozenset("b strong em i".split())
 CELL_TAGS = frozenset(("td", "th"))
 RIGHT = re.compile(r"text-align\s*:\s*right", re.I)
-SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 PADDING = 12  # leading spaces that push a short line to the right, as a signature
-INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
 @dataclass
@@ -60,8 +60,8 @@ class _LineBuilder:
                 self.emph_chars += len(text.strip())
 
     def flush(self) -> None:
-        raw = INVISIBLE.sub("", "".join(self.parts))
-        text = SPACES.sub(" ", raw).strip()
+        raw = "".join(self.parts)
+        text = one_line(raw)
         if text:
             share = min(1.0, self.emph_chars / max(1, len(text)))
             tag = self.owner.tag if isinstance(self.owner.tag, str) else "p"
@@ -114,4 +114,4 @@ def _leave(builder: _LineBuilder, owners: list, el, tag: str) -> None:
 
 def text_of(el) -> str:
     """Whitespace-collapsed text of one element (for titles, dates, bylines)."""
-    return SPACES.sub(" ", INVISIBLE.sub("", el.text_content() if el is not None else "")).strip()
+    return one_line(el.text_content()) if el is not None else ""

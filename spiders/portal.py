@@ -32,7 +32,6 @@ class PortalSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.portals = _portals(url, portal, all_portals, registry or DEFAULT_REGISTRY)
         self.requested: dict[str, int] = {p.slug: 0 for p in self.portals}
-        self.scheduled: set[str] = set()  # request URLs already scheduled: only new ones count against the budget
         self.judged: set[str] = set()  # raw links already judged: menus repeat them on every page, judge once
         self.seen_identities: set[str] = set()
 
@@ -66,19 +65,17 @@ class PortalSpider(scrapy.Spider):
         if url in self.judged:
             return None
         self.judged.add(url)
-        target = request_url(url)
-        if target in self.scheduled or not is_same_site(url, portal.base_url) or trap_reason(url, depth):
+        if not is_same_site(url, portal.base_url) or trap_reason(url, depth):
             return None
         kind = page_kind_hint(url)
         if kind in SKIP_KINDS or self.requested[portal.slug] >= portal.max_requests:
             return None
-        key = identity(url)  # one fetch per content: /en/ copies, maximized views, redirect= variants
+        key = identity(url)  # one fetch per content (and so per request URL): /en/ copies, maximized views, redirect=
         if key in self.seen_identities:
             return None
         self.seen_identities.add(key)
-        self.scheduled.add(target)
-        self.requested[portal.slug] += 1
-        return scrapy.Request(target, callback=self.parse, errback=self._failed, cb_kwargs={"portal": portal})
+        self.requested[portal.slug] += 1  # only new content counts against the budget
+        return scrapy.Request(request_url(url), callback=self.parse, errback=self._failed, cb_kwargs={"portal": portal})
 
     def _failed(self, failure):
         """A request that got no usable response (timeout, refused, too large, HTTP error): recorded, never fatal."""

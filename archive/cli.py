@@ -19,6 +19,30 @@ ARCHIVE_OPTION = click.option(
     help="SQLAlchemy URL of the archive (env PORTAL_ARCHIVE_URL).")
 
 
+def filter_options(command):
+    """The article filters shared by search, export and stats (archive/filters.py)."""
+    options = [
+        click.option("--portal", help="Only articles of this portal (its slug)."),
+        click.option("--section", help="Only articles of a section whose name contains this (accents and case ignored)."),
+        click.option("--author", help="Only articles by an author whose name contains this (accents and case ignored)."),
+        click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD, UTC)."),
+        click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD, UTC)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _filters(options: dict):
+    """The Filters of a command's options, or one line naming the bad value (a date that is not ISO)."""
+    from .filters import FilterError, Filters
+
+    try:
+        return Filters.of(**options)
+    except FilterError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="portal-archive")
 def cli() -> None:
@@ -134,10 +158,7 @@ def export(archive_url: str, fmt: str, output: str | None) -> None:
 
 @cli.command()
 @click.argument("query")
-@click.option("--portal", help="Only articles of this portal (its slug).")
-@click.option("--author", help="Only articles by an author whose name contains this (accents and case ignored).")
-@click.option("--since", help="Only articles published on or after this date (YYYY-MM-DD, UTC).")
-@click.option("--until", help="Only articles published on or before this date (YYYY-MM-DD, UTC).")
+@filter_options
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many hits.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Skip this many hits (paging).")
 @click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance", show_default=True,
@@ -145,7 +166,7 @@ def export(archive_url: str, fmt: str, output: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--raw", is_flag=True, help="QUERY is FTS5 syntax, passed through (accents still folded).")
 @ARCHIVE_OPTION
-def search(query, portal, author, since, until, limit, offset, sort, fmt, raw, archive_url) -> None:
+def search(query, limit, offset, sort, fmt, raw, archive_url, **filters) -> None:
     """Full-text search, accents and case ignored: "dan van" finds "dân vận", "dang" finds "Đảng".
 
     QUERY: words (all must occur), "a phrase", prefix*, -excluded, a OR b.
@@ -153,12 +174,12 @@ def search(query, portal, author, since, until, limit, offset, sort, fmt, raw, a
     from .search import SearchError, build_query
     from .search import search as run_search
 
+    where = _filters(filters)
     if not query.strip() or (not raw and build_query(query) is None):
         raise click.ClickException(f"nothing to search for in {query!r}: give at least one word")
     with _open_archive(archive_url) as archive:
         try:
-            hits = run_search(archive.engine, query, portal=portal, author=author, since=since, until=until,
-                              limit=limit, offset=offset, sort=sort, raw=raw)
+            hits = run_search(archive.engine, query, filters=where, limit=limit, offset=offset, sort=sort, raw=raw)
         except SearchError as exc:
             raise click.ClickException(str(exc)) from None
     rows = [hit.to_dict() for hit in hits]

@@ -1,28 +1,36 @@
-"""Accent-insensitive full-text search over the archive (SQLite FTS5, VIETNAMESE.md §3).
+"""Accent-insensitive full-text search over the archive, on SQLite FTS5 and PostgreSQL.
 
-``build_query`` turns whatever a user types into a valid FTS5 expression (or None when
-nothing is left to search for); ``search`` runs it with filters, ranking and snippets.
-Queries are folded with the same ``fold`` the index is fed, so "dang" finds "Đảng".
+``search`` runs in two steps on both backends: first the page of article ids (the part whose
+plan matters at a million articles), then headline, portal and a highlighted snippet for those
+ids only (a snippet costs far more than a match, so it is never computed for rows not shown).
+
+Ordering. ``newest`` walks matches by publication date. ``relevance`` ranks (bm25 on SQLite,
+ts_rank on PostgreSQL; the headline weighs most) the ``candidates`` most recent matches:
+exact whenever a query has at most that many matches, and bounded in cost when a common word
+matches hundreds of thousands of articles, where ranking every hit took seconds
+(BENCHMARKS.md, "Search at a million articles", measures the trade-off).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Engine, Float, and_, bindparam, column, exists, func, literal_column, select, table
+from sqlalchemy import Connection, Engine, Float, Select, bindparam, column, func, literal_column, select, table
 from sqlalchemy.exc import DBAPIError
 
-from .fts import FTS_TABLE, has_index
-from .models import Article, ArticleAuthor, Author, Portal
-from .text_fold import fold
+from .filters import FilterError, Filters
+from .fts import FTS_TABLE, PG_VECTOR, has_index
+from .models import Article, Portal
+from .query import build_query, fold_raw, parse, to_fts5, to_tsquery
 
 SORTS = ("relevance", "newest")
-# bm25 weights per FTS column (headline, description, body): a headline hit outranks a body hit.
+# How many of the most recent matches relevance ranks (see the module docstring).
+CANDIDATES = 2000
+# bm25 weights per FTS5 column (headline, description, body): a headline hit outranks a body hit.
+# PostgreSQL's ts_rank gets the same order from the tsvector's weights A, B, D (migration 0003).
 WEIGHTS = (10.0, 3.0, 1.0)
+SNIPPET_TOKENS = 12
 
 
 class SearchError(Exception):
@@ -37,158 +45,168 @@ class Hit:
     portal: str | None
     url: str | None
     snippet: str
-    score: float  # higher is more relevant (bm25 negated)
+    score: float  # higher is more relevant
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-# --------------------------------------------------------------------------- query builder
-
-# An optional "-", then a "phrase" (closing quote optional) with an optional "*", or a bare word.
-_TOKEN = re.compile(r'(-?)"([^"]*)"?(\*?)|(-?)([^\s"]+)')
-_WORD = re.compile(r"\w+")
-_DROPPED_OPERATORS = re.compile(r"\b(?:AND|NEAR)\b")
-
-
-def _quote(words: list[str]) -> str:
-    return '"' + " ".join(words).replace('"', '""') + '"'
-
-
-def build_query(user_text: str) -> str | None:
-    """A safe FTS5 expression for free text, or None if nothing positive is left to search for.
-
-    Supported: words (all required), "a phrase", prefix*, -word / -"phrase" / NOT word
-    (exclusion) and OR between two terms (uppercase, as in FTS5). Everything else, including
-    FTS5 syntax such as NEAR(, column filters (body:x), parentheses and stray quotes, is read
-    as literal words: every term is double-quoted, so the result is always a valid expression.
-    """
-    text = _DROPPED_OPERATORS.sub(" ", unicodedata.normalize("NFC", user_text or ""))
-    positive: list[str] = []
-    negative: list[str] = []
-    pending_or = pending_not = False
-    for m in _TOKEN.finditer(text):
-        minus, phrase, star, minus2, bare = m.groups()
-        if bare == "OR" and not minus2:
-            pending_or = bool(positive)
-            continue
-        if bare == "NOT" and not minus2:
-            pending_not = True
-            continue
-        words = _WORD.findall(fold(phrase if phrase is not None else bare))
-        words = [w for w in (w.replace("_", " ").strip() for w in words) if w]  # FTS5 splits on "_"
-        if not words:
-            continue
-        expr = _quote(words) + ("*" if star or (bare or "").endswith("*") else "")
-        if minus or minus2 or pending_not:
-            negative.append(expr)
-        elif pending_or and positive:
-            positive[-1] = f"({positive[-1]} OR {expr})"
-        else:
-            positive.append(expr)
-        pending_or = pending_not = False
-    if not positive:
-        return None
-    query = " AND ".join(positive)
-    for expr in negative:
-        query = f"({query}) NOT {expr}"
-    return query
-
-
-_RAW_OPERATORS = re.compile(r"\b(?:AND|OR|NOT|NEAR)\b")
-
-
-def fold_raw(user_text: str) -> str:
-    """Fold FTS5 syntax typed by an expert but keep its uppercase operators (fold is
-    length-preserving after NFC, so operator positions carry over)."""
-    text = unicodedata.normalize("NFC", user_text)
-    folded = list(fold(text))
-    for m in _RAW_OPERATORS.finditer(text):
-        folded[m.start():m.end()] = m.group(0)
-    return "".join(folded)
-
-
-# --------------------------------------------------------------------------- search
-
-_FTS = table(FTS_TABLE, column("rowid"))
-_FTS_REF = literal_column(FTS_TABLE)
-
-
-def search(engine: Engine, query: str, *, portal: str | None = None, author: str | None = None,
-           since: str | date | None = None, until: str | date | None = None, limit: int = 20,
-           offset: int = 0, sort: str = "relevance", raw: bool = False) -> list[Hit]:
+def search(engine: Engine, query: str, *, filters: Filters | None = None, limit: int = 20, offset: int = 0,
+           sort: str = "relevance", raw: bool = False, candidates: int = CANDIDATES,
+           **filter_options: Any) -> list[Hit]:
     """Articles matching ``query``, best first (``sort="relevance"``) or newest first.
 
-    ``portal``: a portal slug. ``author``: part of an author's name, accents and case ignored.
-    ``since``/``until``: ISO dates (inclusive) on the UTC publication instant. ``raw``: pass
-    FTS5 syntax through (folded); an invalid expression raises ``SearchError``.
+    ``filters`` (or the same as keywords: portal, section, author, since, until) narrow the
+    articles searched. ``raw``: the engine's own syntax (FTS5, or PostgreSQL's to_tsquery),
+    accents still folded; an invalid expression raises ``SearchError``.
     """
     if sort not in SORTS:
         raise SearchError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-    if raw:
-        expression = fold_raw(query).strip() or None
-    else:
-        expression = build_query(query)
-    if expression is None:
-        if raw:
-            raise SearchError("empty search query")
-        return []  # only operators or punctuation: nothing to look for (the CLI says so first)
-
-    score = (-func.bm25(_FTS_REF, *WEIGHTS, type_=Float)).label("score")
-    stmt = (select(Article.id, Article.headline, Article.date_published, Portal.slug, Article.url,
-                   func.snippet(_FTS_REF, 2, "[", "]", "…", 12).label("snippet"), score)
-            .select_from(_FTS)
-            .join(Article, Article.id == _FTS.c.rowid)
-            .outerjoin(Portal, Portal.id == Article.portal_id)
-            .where(_FTS_REF.op("MATCH")(bindparam("fts_query", expression))))
-    if portal:
-        stmt = stmt.where(Portal.slug == portal)
-    if author:
-        pattern = "%" + fold(author).strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(exists().where(and_(
-            ArticleAuthor.article_id == Article.id, Author.id == ArticleAuthor.author_id,
-            func.vn_fold(Author.name).like(pattern, escape="\\"))))
-    if since is not None:
-        stmt = stmt.where(Article.date_published_utc >= _instant(since, "since"))
-    if until is not None:
-        stmt = stmt.where(Article.date_published_utc < _instant(until, "until", end=True))
-    if sort == "newest":
-        stmt = stmt.order_by(Article.date_published_utc.desc().nulls_last(), score.desc(), Article.id)
-    else:
-        stmt = stmt.order_by(score.desc(), Article.id)
-    stmt = stmt.limit(max(0, limit)).offset(max(0, offset))
-
+    try:
+        filters = filters or Filters.of(**filter_options)
+    except FilterError as exc:
+        raise SearchError(str(exc)) from None
     with engine.connect() as conn:
         if not has_index(conn):
-            raise SearchError("this archive has no full-text index (search needs a SQLite archive for now)")
+            raise SearchError("this archive has no full-text index (upgrade it: open it with portal-archive once)")
+        backend = POSTGRES if conn.dialect.name == "postgresql" else SQLITE
+        expression = backend.expression(query, raw)
+        if expression is None:
+            return []  # only operators or punctuation: nothing to look for (the CLI says so first)
         try:
-            rows = conn.execute(stmt).all()
+            page = backend.page(conn, expression, filters, sort, max(0, limit), max(0, offset), candidates)
+            details = backend.details(conn, expression, [article_id for article_id, _ in page])
         except DBAPIError as exc:
             if raw:
-                raise SearchError(f"invalid search query {query!r}: {exc.orig}") from None
+                conn.rollback()
+                raise SearchError(f"invalid search query {query!r}: {_first_line(exc.orig)}") from None
             raise
-    return [Hit(id=r.id, headline=r.headline, datePublished=r.date_published, portal=r.slug, url=r.url,
-                snippet=r.snippet or "", score=round(float(r.score or 0.0), 6)) for r in rows]
+    return [Hit(id=article_id, score=round(float(score or 0.0), 6), **details[article_id])
+            for article_id, score in page if article_id in details]
 
 
-def _instant(value: str | date, name: str, end: bool = False) -> datetime:
-    """An ISO date (or date-time) as an aware UTC instant; ``end``: the day after a bare date."""
-    if isinstance(value, datetime):
-        parsed: date | datetime = value
-    elif isinstance(value, date):
-        parsed = value
-    else:
-        try:
-            parsed = date.fromisoformat(value.strip())
-        except ValueError:
-            try:
-                parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-            except ValueError:
-                raise SearchError(f"--{name}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
-    if isinstance(parsed, datetime):
-        return parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-    start = datetime.combine(parsed, time(), tzinfo=timezone.utc)
-    return start + timedelta(days=1) if end else start
+def _first_line(error: object) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-__all__ = ["Hit", "SORTS", "SearchError", "build_query", "fold_raw", "search"]
+def _by_date(stmt: Select) -> Select:
+    return stmt.order_by(Article.date_published_utc.desc().nulls_last(), Article.id.desc())
+
+
+def _details_columns() -> tuple:
+    return (Article.id, Article.headline, Article.date_published, Portal.slug, Article.url)
+
+
+def _detail(row: Any, snippet: str | None) -> dict[str, Any]:
+    return {"headline": row.headline, "datePublished": row.date_published, "portal": row.slug, "url": row.url,
+            "snippet": snippet or ""}
+
+
+# --------------------------------------------------------------------------- SQLite FTS5
+
+class _SQLite:
+    """FTS5 external-content index ``articles_fts`` whose rowid is ``articles.id`` (migration 0002)."""
+
+    fts = table(FTS_TABLE, column("rowid"))
+    ref = literal_column(FTS_TABLE)
+
+    def expression(self, text: str, raw: bool) -> str | None:
+        if raw:
+            expression = fold_raw(text).strip()
+            if not expression:
+                raise SearchError("empty search query")
+            return expression
+        return build_query(text)
+
+    def _match(self):
+        return self.ref.op("MATCH")(bindparam("q"))
+
+    def _matching_ids(self) -> Select:
+        return select(self.fts.c.rowid).where(self._match())
+
+    def _newest(self, filters: Filters) -> Select:
+        return _by_date(filters.apply(select(Article.id).where(Article.id.in_(self._matching_ids()))))
+
+    def page(self, conn: Connection, expression: str, filters: Filters, sort: str, limit: int, offset: int,
+             candidates: int) -> list[tuple[int, float]]:
+        params = {"q": expression}
+        if sort == "newest":
+            rows = conn.execute(self._newest(filters).limit(limit).offset(offset), params).scalars().all()
+            if not rows:
+                return []
+            scores = dict(conn.execute(self._scored(select(self.fts.c.rowid).where(self.fts.c.rowid.in_(rows))),
+                                       params).all())
+            return [(article_id, scores.get(article_id, 0.0)) for article_id in rows]
+        pool = self._newest(filters).limit(candidates).subquery()
+        stmt = self._scored(select(self.fts.c.rowid).where(self.fts.c.rowid.in_(select(pool.c.id))))
+        return [tuple(r) for r in conn.execute(stmt.order_by(literal_column("score").desc(), self.fts.c.rowid)
+                                               .limit(limit).offset(offset), params)]
+
+    def _scored(self, ids: Select) -> Select:
+        """``ids`` (rows of the FTS table) with their bm25 relevance, higher is better."""
+        return ids.add_columns((-func.bm25(self.ref, *WEIGHTS, type_=Float)).label("score")).where(self._match())
+
+    def details(self, conn: Connection, expression: str, ids: list[int]) -> dict[int, dict[str, Any]]:
+        if not ids:
+            return {}
+        snippet = func.snippet(self.ref, 2, "[", "]", "…", SNIPPET_TOKENS).label("snippet")
+        stmt = (select(*_details_columns(), snippet).select_from(self.fts)
+                .join(Article, Article.id == self.fts.c.rowid).outerjoin(Portal, Portal.id == Article.portal_id)
+                .where(self._match(), self.fts.c.rowid.in_(ids)))
+        return {r.id: _detail(r, r.snippet) for r in conn.execute(stmt, {"q": expression})}
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+class _Postgres:
+    """A generated, weighted tsvector ``articles.search_vector`` with a GIN index (migration 0003)."""
+
+    vector = column(PG_VECTOR)
+
+    def expression(self, text: str, raw: bool) -> str | None:
+        if raw:
+            expression = fold_raw(text).strip()
+            if not expression:
+                raise SearchError("empty search query")
+            return expression
+        query = parse(text)
+        return None if query is None else to_tsquery(query)
+
+    def _tsquery(self):
+        return func.to_tsquery(literal_column("'vn'::regconfig"), bindparam("q"))
+
+    def _vector(self):
+        return literal_column(f"articles.{PG_VECTOR}")
+
+    def _matching(self, filters: Filters, *columns) -> Select:
+        return filters.apply(select(Article.id, *columns).where(self._vector().op("@@")(self._tsquery())))
+
+    def _rank(self):
+        return func.ts_rank(self._vector(), self._tsquery(), type_=Float).label("score")
+
+    def page(self, conn: Connection, expression: str, filters: Filters, sort: str, limit: int, offset: int,
+             candidates: int) -> list[tuple[int, float]]:
+        # Ranked after the date-ordered LIMIT: PostgreSQL would otherwise rank every match before sorting.
+        newest = sort == "newest"
+        pool = (_by_date(self._matching(filters, Article.date_published_utc))
+                .limit(limit if newest else candidates).offset(offset if newest else 0).subquery())
+        stmt = select(pool.c.id, self._rank()).join(Article, Article.id == pool.c.id)
+        if newest:
+            stmt = stmt.order_by(pool.c.date_published_utc.desc().nulls_last(), pool.c.id.desc())
+        else:
+            stmt = stmt.order_by(literal_column("score").desc(), pool.c.id).limit(limit).offset(offset)
+        return [tuple(r) for r in conn.execute(stmt, {"q": expression})]
+
+    def details(self, conn: Connection, expression: str, ids: list[int]) -> dict[int, dict[str, Any]]:
+        if not ids:
+            return {}
+        options = f"StartSel=[, StopSel=], MinWords={SNIPPET_TOKENS // 2}, MaxWords={SNIPPET_TOKENS * 2}"
+        snippet = func.ts_headline(literal_column("'vn'::regconfig"), Article.body, self._tsquery(), options)
+        stmt = (select(*_details_columns(), snippet.label("snippet"))
+                .outerjoin(Portal, Portal.id == Article.portal_id).where(Article.id.in_(ids)))
+        return {r.id: _detail(r, r.snippet) for r in conn.execute(stmt, {"q": expression})}
+
+
+SQLITE, POSTGRES = _SQLite(), _Postgres()
+
+__all__ = ["CANDIDATES", "Hit", "SORTS", "SearchError", "build_query", "search"]

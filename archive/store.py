@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from .db import BEGIN_OPTION, make_engine, upgrade
 from .models import (CONTRACT_FIELDS, RUN_STATUSES, Article, ArticleAuthor, ArticleVersion, Attachment, Author,
                      CrawlRun, Page, Portal, iso_utc, utcnow)
+from .text_fold import fold
 
 DEFAULT_URL = "sqlite:///archive.db"
 COUNT_KEYS = ("pages", "articles_new", "articles_changed", "articles_unchanged", "errors")
@@ -252,7 +253,7 @@ def _apply(s: Session, row: Article, a: dict[str, Any], slug: str | None, sectio
     row.breadcrumbs, row.images, row.meta = list(a.get("breadcrumbs") or []), list(a.get("images") or []), \
         dict(a.get("metadata") or {})
     row.portal = _portal(s, slug) or row.portal
-    row.section = section or row.section
+    row.section = section or section_of(row.breadcrumbs, row.headline) or row.section
     authors = [x for x in a.get("authors") or [] if x.get("name")]
     row.authors = [ArticleAuthor(position=i, author=_author(s, x["name"]), role=x.get("role"),
                                  name_raw=x.get("nameRaw")) for i, x in enumerate(authors)]
@@ -260,6 +261,16 @@ def _apply(s: Session, row: Article, a: dict[str, Any], slug: str | None, sectio
     files = [x for x in a.get("attachments") or [] if x.get("url")]
     row.attachments = [Attachment(position=i, url=x["url"], name=x.get("name"),
                                   sha256=x.get("sha256") or known.get(x["url"])) for i, x in enumerate(files)]
+
+
+def section_of(breadcrumbs: list[Any], headline: str) -> str | None:
+    """The portal section an article sits in: its deepest breadcrumb that is neither the article
+    itself nor the home page ("Trang chủ > Tin tức > Tin trong tỉnh > <headline>" → "Tin trong tỉnh")."""
+    names = [c.get("name") if isinstance(c, dict) else c for c in breadcrumbs]
+    names = [n.strip() for n in names if isinstance(n, str) and n.strip()]
+    if names and fold(names[-1]) == fold(headline):
+        names.pop()
+    return names[-1] if len(names) > 1 else None  # a lone crumb is the home page
 
 
 def _author(s: Session, name: str) -> Author:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,58 @@ def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         [sys.executable, "-m", "archive", *args],
         cwd=ROOT, capture_output=True, text=True, timeout=timeout,
     )
+
+
+# --------------------------------------------------------------------------- real services
+
+def _service_missing(what: str) -> None:
+    """Skip on a developer machine without the service; in CI (CI=true) a missing service fails."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{what} is not reachable in CI (.ci/services starts it)")
+    pytest.skip(f"{what} not reachable (run .ci/services and export what it prints)")
+
+
+PG_ADMIN_URL = os.environ.get("PORTAL_ARCHIVE_TEST_PG",
+                              "postgresql+psycopg://portal_test:portal_test@127.0.0.1:5432/postgres")
+
+
+@contextlib.contextmanager
+def postgres_database(prefix: str = "pa_test"):
+    """A new, empty PostgreSQL database on the test server; its SQLAlchemy URL; dropped afterwards."""
+    try:
+        import psycopg
+        from sqlalchemy.engine import make_url
+    except ImportError:
+        _service_missing("psycopg (the postgres extra)")
+    admin = make_url(PG_ADMIN_URL)
+    conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        _service_missing(f"PostgreSQL at {admin.render_as_string()}")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield admin.set(database=name).render_as_string(hide_password=False)
+        finally:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url():
+    with postgres_database() as url:
+        yield url
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@contextlib.contextmanager
+def archive_database(backend: str, folder: Path):
+    """An empty archive URL on ``backend``: a file in ``folder``, or a fresh PostgreSQL database."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'archive.db'}"
+    else:
+        with postgres_database() as url:
+            yield url

@@ -79,12 +79,27 @@ def test_schema_is_created_by_migrations_with_sqlite_settings(archive):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-    assert current_revision(archive.engine) == head_revision() == "0002"
+    assert current_revision(archive.engine) == head_revision() == "0003"
 
 
 def test_migrations_produce_exactly_the_models_schema(archive):
     with archive.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn, opts={"include_name": include_name}), Base.metadata) == []
+
+
+def test_postgresql_migrations_produce_the_models_schema_and_downgrade(pg_url):
+    """The same migrations on PostgreSQL: the schema matches the models, both ways."""
+    with Archive.open(pg_url) as pg:
+        with pg.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn, opts={"include_name": include_name}),
+                                    Base.metadata) == []
+        config = alembic_config(pg.engine)
+        command.downgrade(config, "base")
+        with pg.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() "
+                                        "AND tablename <> 'alembic_version'").scalar() == 0
+        command.upgrade(config, "head")
+        assert current_revision(pg.engine) == head_revision()
 
 
 def test_migration_downgrades_and_upgrades_again(archive):

@@ -1,0 +1,125 @@
+"""The search box's query language, parsed once and written out for each engine.
+
+Plain input supports words (all required), "a phrase", prefix*, -word / -"phrase" / NOT word
+(exclusion) and OR between two terms (uppercase). Everything else, engine syntax included
+(NEAR(, column filters such as body:x, parentheses, stray quotes, <->, :*), is read as literal
+words. Terms are folded with the index's own ``fold`` (so "dang" finds "Đảng") and split into
+``\\w+`` words, then quoted by each renderer: the output is always a valid expression, for
+FTS5 (``to_fts5``) and for PostgreSQL's ``to_tsquery`` (``to_tsquery``) alike. PostgreSQL's
+``websearch_to_tsquery`` is just as safe but has no prefix search, hence our own parser.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .text_fold import fold
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]  # folded; more than one: a phrase
+    prefix: bool = False    # the last word may be a prefix
+
+
+@dataclass(frozen=True)
+class Query:
+    """All of ``required`` (each a group of alternatives joined by OR), none of ``excluded``."""
+
+    required: tuple[tuple[Term, ...], ...]
+    excluded: tuple[Term, ...] = ()
+
+
+# An optional "-", then a "phrase" (closing quote optional) with an optional "*", or a bare word.
+_TOKEN = re.compile(r'(-?)"([^"]*)"?(\*?)|(-?)([^\s"]+)')
+_WORD = re.compile(r"\w+")
+_DROPPED_OPERATORS = re.compile(r"\b(?:AND|NEAR)\b")
+
+
+def parse(user_text: str) -> Query | None:
+    """The query in ``user_text``, or None when nothing positive is left to search for."""
+    text = _DROPPED_OPERATORS.sub(" ", unicodedata.normalize("NFC", user_text or ""))
+    required: list[list[Term]] = []
+    excluded: list[Term] = []
+    pending_or = pending_not = False
+    for m in _TOKEN.finditer(text):
+        minus, phrase, star, minus2, bare = m.groups()
+        if bare in ("OR", "NOT") and not minus2:
+            pending_or, pending_not = (bare == "OR" and bool(required)), bare == "NOT"
+            continue
+        # FTS5 and PostgreSQL both split on "_", so it separates words here too.
+        words = tuple(w for w in (w.replace("_", " ").strip() for w in _WORD.findall(fold(phrase or bare or "")))
+                      for w in w.split())
+        if not words:
+            continue
+        term = Term(words, prefix=bool(star) or (bare or "").endswith("*"))
+        if minus or minus2 or pending_not:
+            excluded.append(term)
+        elif pending_or and required:
+            required[-1].append(term)
+        else:
+            required.append([term])
+        pending_or = pending_not = False
+    if not required:
+        return None
+    return Query(tuple(tuple(group) for group in required), tuple(excluded))
+
+
+# --------------------------------------------------------------------------- FTS5
+
+def _fts5_term(term: Term) -> str:
+    # Words are \w+ runs, so they hold no quote; the phrase syntax alone keeps them literal.
+    return '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "")
+
+
+def to_fts5(query: Query) -> str:
+    groups = [" OR ".join(_fts5_term(t) for t in group) for group in query.required]
+    expression = " AND ".join(f"({g})" if len(group) > 1 else g for g, group in zip(groups, query.required))
+    for term in query.excluded:
+        expression = f"({expression}) NOT {_fts5_term(term)}"
+    return expression
+
+
+# --------------------------------------------------------------------------- PostgreSQL tsquery
+
+def _ts_term(term: Term) -> str:
+    lexemes = [f"'{w}'" for w in term.words]
+    if term.prefix:
+        lexemes[-1] += ":*"
+    return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+
+
+def to_tsquery(query: Query) -> str:
+    """Text for ``to_tsquery('vn', …)``: & for AND, | for OR, ! for NOT, <-> for phrases."""
+    groups = ["(" + " | ".join(_ts_term(t) for t in group) + ")" if len(group) > 1 else _ts_term(group[0])
+              for group in query.required]
+    expression = " & ".join(groups)
+    for term in query.excluded:
+        expression = f"{expression} & !{_ts_term(term)}"
+    return expression
+
+
+# --------------------------------------------------------------------------- raw (expert) mode
+
+_RAW_OPERATORS = re.compile(r"\b(?:AND|OR|NOT|NEAR)\b")
+
+
+def fold_raw(user_text: str) -> str:
+    """Fold engine syntax typed by an expert but keep its uppercase operators (fold is
+    length-preserving after NFC, so operator positions carry over)."""
+    text = unicodedata.normalize("NFC", user_text)
+    folded = list(fold(text))
+    for m in _RAW_OPERATORS.finditer(text):
+        folded[m.start():m.end()] = m.group(0)
+    return "".join(folded)
+
+
+def build_query(user_text: str) -> str | None:
+    """A safe FTS5 expression for free text, or None: ``to_fts5(parse(text))``."""
+    query = parse(user_text)
+    return None if query is None else to_fts5(query)
+
+
+__all__ = ["Query", "Term", "build_query", "fold_raw", "parse", "to_fts5", "to_tsquery"]

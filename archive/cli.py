@@ -146,14 +146,34 @@ def show(key: str, archive_url: str, versions: bool) -> None:
 
 @cli.command()
 @ARCHIVE_OPTION
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
-              help="jsonl: one Article object per line (more formats and filters come with issue 4).")
-@click.option("--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
-def export(archive_url: str, fmt: str, output: str | None) -> None:
-    """Stream every stored article, one JSON object per line, in constant memory."""
-    with _open_archive(archive_url) as archive, click.open_file(output or "-", "w", encoding="utf-8") as out:
-        for article in archive.iter_articles():
-            out.write(json.dumps(article, ensure_ascii=False) + "\n")
+@filter_options
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True,
+              help="jsonl: the full Article object per line; csv: one flat row per article; "
+                   "parquet: the same columns, typed (needs --output and the parquet extra).")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write here (replaced only once the export is complete) instead of stdout.")
+def export(archive_url: str, fmt: str, output: Path | None, **filters) -> None:
+    """Stream the stored articles (all, or those the filters keep) in constant memory."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .export import ExportError
+    from .export import export as run_export
+
+    where = _filters(filters)
+    if fmt == "parquet" and output is None:
+        raise OneLineUsageError("parquet is binary: give --output FILE")
+    with _open_archive(archive_url) as archive:
+        try:
+            count = run_export(archive, fmt, output, where)
+        except ExportError as exc:
+            raise click.ClickException(str(exc)) from None
+        except BrokenPipeError:  # `export | head`: the reader has all it wanted
+            _silence_stdout()
+            sys.exit(1)
+        except (OSError, SQLAlchemyError) as exc:
+            raise click.ClickException(f"export failed: {_first_line(exc)}") from None
+    if output is not None:
+        click.echo(f"exported {count} articles to {output}", err=True)
 
 
 @cli.command()
@@ -201,6 +221,42 @@ SEARCH_FIELDS = ("id", "headline", "datePublished", "portal", "url", "snippet", 
 
 
 @cli.command()
+@filter_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="table: months down, portals across, with totals; json and csv: for machines.")
+@click.option("--plot", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Also draw articles per month per portal as a PNG here (the plot extra).")
+@ARCHIVE_OPTION
+def stats(fmt: str, plot: Path | None, archive_url: str, **filters) -> None:
+    """Count articles per portal and month of publication (UTC); "undated" when an article has no date."""
+    import csv
+
+    from .export import ExportError, replaced_atomically
+    from .stats import StatsError, monthly_counts, plotter, print_table
+
+    where = _filters(filters)
+    try:
+        draw = plotter() if plot else None  # a missing extra fails before the query
+        with _open_archive(archive_url) as archive:
+            counts = monthly_counts(archive.engine, where)
+        if draw:
+            with replaced_atomically(plot) as temporary:
+                draw(counts, temporary)
+            click.echo(f"wrote {plot}", err=True)
+    except (StatsError, ExportError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(counts.to_json(), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.DictWriter(click.get_text_stream("stdout"), fieldnames=("portal", "month", "articles"),
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(counts.rows())
+    else:
+        print_table(counts)
+
+
+@cli.command()
 @ARCHIVE_OPTION
 def demo(archive_url: str) -> None:
     """Serve the bundled sample portal on 127.0.0.1, crawl it into the archive, print what was stored and a search."""
@@ -217,6 +273,26 @@ def demo(archive_url: str) -> None:
         print_articles_table(list(archive.iter_articles()))
         query = "chuyen doi so"  # typed without accents, as analysts do; finds "chuyển đổi số"
         print_search_table([hit.to_dict() for hit in search_archive(archive.engine, query, limit=5)], query)
+
+
+class OneLineUsageError(click.ClickException):
+    """A usage error (exit 2) told in one line, without click's usage banner."""
+
+    exit_code = 2
+
+
+def _first_line(exc: BaseException) -> str:
+    """A database or OS error's first line: SQLAlchemy appends the statement and a link."""
+    error = getattr(exc, "orig", None) or exc
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit flush does not fail again on the closed pipe."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _open_archive(url: str):

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, selectinload
 
 from .db import BEGIN_OPTION, make_engine, upgrade
+from .filters import Filters
 from .models import (CONTRACT_FIELDS, RUN_STATUSES, Article, ArticleAuthor, ArticleVersion, Attachment, Author,
                      CrawlRun, Page, Portal, iso_utc, utcnow)
 from .text_fold import fold
@@ -189,11 +190,13 @@ class Archive:
             return [{"version": v.version, "contentHash": v.content_hash, "capturedAt": iso_utc(v.captured_at),
                      "runId": v.run_id, "fields": v.fields} for v in rows]
 
-    def iter_articles(self, batch: int = 500) -> Iterator[dict[str, Any]]:
-        """Every article as a contract dict, streamed in id order (for ``export``)."""
+    def iter_articles(self, batch: int = 500, filters: Filters | None = None) -> Iterator[dict[str, Any]]:
+        """Every article (or those ``filters`` keep) as a contract dict, streamed in id order (for ``export``)."""
         stmt = (select(Article).order_by(Article.id).execution_options(yield_per=batch)
                 .options(selectinload(Article.authors), selectinload(Article.attachments),
                          selectinload(Article.portal)))
+        if filters is not None:
+            stmt = filters.apply(stmt)
         with Session(self.engine) as s:
             for row in s.scalars(stmt):
                 yield row.to_contract()

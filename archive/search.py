@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Float, Select, bindparam, column, func, literal_column, select, table
+from sqlalchemy import Connection, Engine, Float, Select, bindparam, column, func, literal_column, null, select, table
 from sqlalchemy.exc import DBAPIError
 
-from .filters import FilterError, Filters
-from .fts import FTS_TABLE, PG_VECTOR, has_index
+from .filters import FilterError, Filters, instant
+from .fts import FTS_TABLE, KEY_ID_BITS, PG_VECTOR, SQLITE_KEY, date_key, has_index
 from .models import Article, Portal
 from .query import build_query, fold_raw, parse, to_fts5, to_tsquery
 
@@ -31,6 +31,7 @@ CANDIDATES = 2000
 # PostgreSQL's ts_rank gets the same order from the tsvector's weights A, B, D (migration 0003).
 WEIGHTS = (10.0, 3.0, 1.0)
 SNIPPET_TOKENS = 12
+MINUTE = 1 << KEY_ID_BITS  # one minute of publication time in search_key units
 
 
 class SearchError(Exception):
@@ -45,7 +46,7 @@ class Hit:
     portal: str | None
     url: str | None
     snippet: str
-    score: float  # higher is more relevant
+    score: float | None  # higher is more relevant; None in newest order, which does not rank
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -81,7 +82,7 @@ def search(engine: Engine, query: str, *, filters: Filters | None = None, limit:
                 conn.rollback()
                 raise SearchError(f"invalid search query {query!r}: {_first_line(exc.orig)}") from None
             raise
-    return [Hit(id=article_id, score=round(float(score or 0.0), 6), **details[article_id])
+    return [Hit(id=article_id, score=None if score is None else round(float(score), 6), **details[article_id])
             for article_id, score in page if article_id in details]
 
 
@@ -105,10 +106,12 @@ def _detail(row: Any, snippet: str | None) -> dict[str, Any]:
 # --------------------------------------------------------------------------- SQLite FTS5
 
 class _SQLite:
-    """FTS5 external-content index ``articles_fts`` whose rowid is ``articles.id`` (migration 0002)."""
+    """FTS5 index ``articles_fts`` whose rowid is ``articles.search_key``: it sorts by publication
+    time, so FTS5 itself walks matches newest first and seeks to a date range (migration 0004)."""
 
     fts = table(FTS_TABLE, column("rowid"))
     ref = literal_column(FTS_TABLE)
+    key = literal_column(f"articles.{SQLITE_KEY}")
 
     def expression(self, text: str, raw: bool) -> str | None:
         if raw:
@@ -118,41 +121,47 @@ class _SQLite:
             return expression
         return build_query(text)
 
-    def _match(self):
-        return self.ref.op("MATCH")(bindparam("q"))
+    def _matches(self, filters: Filters, *columns) -> Select:
+        """Matching articles, with the filters; the date range is also given to FTS5 as a key range."""
+        stmt = (filters.apply(select(Article.id, *columns).select_from(self.fts)
+                              .join(Article, self.key == self.fts.c.rowid))
+                .where(self.ref.op("MATCH")(bindparam("q"))))
+        if filters.since is not None:
+            stmt = stmt.where(self.fts.c.rowid >= date_key(instant(filters.since, "since")))
+        if filters.until is not None:  # one minute of slack: the filter above is the exact test
+            stmt = stmt.where(self.fts.c.rowid < date_key(instant(filters.until, "until", end=True)) + MINUTE)
+        return stmt
 
-    def _matching_ids(self) -> Select:
-        return select(self.fts.c.rowid).where(self._match())
-
-    def _newest(self, filters: Filters) -> Select:
-        return _by_date(filters.apply(select(Article.id).where(Article.id.in_(self._matching_ids()))))
+    def _score(self):
+        return (-func.bm25(self.ref, *WEIGHTS, type_=Float)).label("score")
 
     def page(self, conn: Connection, expression: str, filters: Filters, sort: str, limit: int, offset: int,
              candidates: int) -> list[tuple[int, float]]:
         params = {"q": expression}
-        if sort == "newest":
-            rows = conn.execute(self._newest(filters).limit(limit).offset(offset), params).scalars().all()
-            if not rows:
-                return []
-            scores = dict(conn.execute(self._scored(select(self.fts.c.rowid).where(self.fts.c.rowid.in_(rows))),
-                                       params).all())
-            return [(article_id, scores.get(article_id, 0.0)) for article_id in rows]
-        pool = self._newest(filters).limit(candidates).subquery()
-        stmt = self._scored(select(self.fts.c.rowid).where(self.fts.c.rowid.in_(select(pool.c.id))))
-        return [tuple(r) for r in conn.execute(stmt.order_by(literal_column("score").desc(), self.fts.c.rowid)
-                                               .limit(limit).offset(offset), params)]
-
-    def _scored(self, ids: Select) -> Select:
-        """``ids`` (rows of the FTS table) with their bm25 relevance, higher is better."""
-        return ids.add_columns((-func.bm25(self.ref, *WEIGHTS, type_=Float)).label("score")).where(self._match())
+        if sort == "newest":  # no bm25 here: its first call counts every match of every term
+            newest = self._matches(filters, null()).order_by(self.fts.c.rowid.desc())
+            return [tuple(r) for r in conn.execute(newest.limit(limit).offset(offset), params)]
+        # Relevance: rank only the matches at or above the key of the `candidates`-th newest one.
+        floor = conn.execute(self._matches(filters, self.fts.c.rowid).order_by(self.fts.c.rowid.desc())
+                             .limit(1).offset(max(candidates, 1) - 1), params).first()
+        ranked = self._matches(filters, self._score())
+        if floor is not None:
+            ranked = ranked.where(self.fts.c.rowid >= floor[-1])
+        ranked = ranked.order_by(literal_column("score").desc(), self.fts.c.rowid.desc())
+        return [tuple(r) for r in conn.execute(ranked.limit(limit).offset(offset), params)]
 
     def details(self, conn: Connection, expression: str, ids: list[int]) -> dict[int, dict[str, Any]]:
         if not ids:
             return {}
+        low, high = conn.execute(select(func.min(self.key), func.max(self.key)).select_from(Article)
+                                 .where(Article.id.in_(ids))).one()
         snippet = func.snippet(self.ref, 2, "[", "]", "…", SNIPPET_TOKENS).label("snippet")
+        # FTS5 seeks a key range cheaply but a list of keys one by one, each a fresh walk of the
+        # doclists (seconds for a common word): hand it the range, test the ids on the join.
         stmt = (select(*_details_columns(), snippet).select_from(self.fts)
-                .join(Article, Article.id == self.fts.c.rowid).outerjoin(Portal, Portal.id == Article.portal_id)
-                .where(self._match(), self.fts.c.rowid.in_(ids)))
+                .join(Article, self.key == self.fts.c.rowid).outerjoin(Portal, Portal.id == Article.portal_id)
+                .where(self.ref.op("MATCH")(bindparam("q")), self.fts.c.rowid.between(low, high),
+                       Article.id.in_(ids)))
         return {r.id: _detail(r, r.snippet) for r in conn.execute(stmt, {"q": expression})}
 
 
@@ -186,15 +195,15 @@ class _Postgres:
 
     def page(self, conn: Connection, expression: str, filters: Filters, sort: str, limit: int, offset: int,
              candidates: int) -> list[tuple[int, float]]:
-        # Ranked after the date-ordered LIMIT: PostgreSQL would otherwise rank every match before sorting.
+        # Relevance ranks the newest `candidates` matches only, after the date-ordered LIMIT.
         newest = sort == "newest"
         pool = (_by_date(self._matching(filters, Article.date_published_utc))
                 .limit(limit if newest else candidates).offset(offset if newest else 0).subquery())
-        stmt = select(pool.c.id, self._rank()).join(Article, Article.id == pool.c.id)
         if newest:
-            stmt = stmt.order_by(pool.c.date_published_utc.desc().nulls_last(), pool.c.id.desc())
+            stmt = select(pool.c.id, null()).order_by(pool.c.date_published_utc.desc().nulls_last(), pool.c.id.desc())
         else:
-            stmt = stmt.order_by(literal_column("score").desc(), pool.c.id).limit(limit).offset(offset)
+            stmt = (select(pool.c.id, self._rank()).join(Article, Article.id == pool.c.id)
+                    .order_by(literal_column("score").desc(), pool.c.id).limit(limit).offset(offset))
         return [tuple(r) for r in conn.execute(stmt, {"q": expression})]
 
     def details(self, conn: Connection, expression: str, ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -62,7 +62,7 @@ ARTICLES = {
                   "Tăng trưởng kinh tế ổn định; sản xuất công nghiệp, dịch vụ, nông thôn và đô thị đều phát triển; "
                   "thu ngân sách đạt kế hoạch.", date="2024-04-01T08:00:00+07:00", portal="quangninh"),
 }
-KEY_OF = {a["headline"]: key for key, a in ARTICLES.items()}
+KEY_OF = {a["headline"]: key for key, a in ARTICLES.items()} | {"Dân vận khéo ở cơ sở": "U", "Hồ Lắk mùa nước nổi": "L"}
 
 
 def _fill(arc: Archive, keys=ARTICLES) -> None:
@@ -198,6 +198,29 @@ def test_headline_hit_outranks_body_only_hit(engine):
 def test_newest_first(engine):
     assert keys(engine, "dan van", sort="newest") == ["G", "B", "A"]
     assert keys(engine, "dang OR thuy", sort="newest") == ["H", "D", "C"]
+
+
+def test_relevance_ranks_only_the_most_recent_candidates(engine):
+    everything = keys(engine, "dân")
+    assert keys(engine, "dân", candidates=len(everything)) == everything  # enough candidates: exact
+    newest_two = keys(engine, "dân", sort="newest", limit=2)
+    assert set(keys(engine, "dân", candidates=2)) == set(newest_two)
+    assert set(keys(engine, "dân", candidates=2, portal="donghai")) == set(keys(engine, "dân", sort="newest",
+                                                                                  limit=2, portal="donghai"))
+
+
+def test_undated_articles_come_last_and_a_new_date_moves_an_article(fresh):
+    fresh.store_article(None, _article("Dân vận khéo ở cơ sở", "Không ghi ngày đăng."), identity="id-U")
+    assert keys(fresh.engine, "dan van", sort="newest")[-1] == "U"
+    moved = {**ARTICLES["A"], "datePublished": "2025-01-01T08:00:00+07:00"}
+    assert fresh.store_article(None, moved, identity="id-A") == "changed"
+    assert keys(fresh.engine, "dan van", sort="newest") == ["A", "G", "B", "U"]
+    assert keys(fresh.engine, "dan van", since="2024-12-31") == ["A"]
+
+
+def test_newest_order_does_not_rank(engine):
+    assert {h.score for h in search(engine, "dân", sort="newest")} == {None}
+    assert all(h.score > 0 for h in search(engine, "dân"))
 
 
 def test_limit_and_offset_page_through_hits(engine):
@@ -367,3 +390,14 @@ def test_cli_bad_queries_are_one_line_and_exit_1(archive_url, args):
 def test_cli_search_needs_an_existing_archive(tmp_path):
     proc = run_cli("search", "dan", "--archive", f"sqlite:///{tmp_path / 'none.db'}")
     assert proc.returncode == 1 and "no archive" in proc.stderr
+
+
+def test_bulk_load_indexes_everything_once_and_restores_the_triggers(fresh):
+    from archive.fts import bulk_load
+
+    with bulk_load(fresh.engine):
+        fresh.store_article(None, _article("Cà phê Buôn Ma Thuột", "Lễ hội cà phê.", portal="daklak"),
+                            identity="id-K")
+    assert [h.headline for h in search(fresh.engine, "buon ma thuot")] == ["Cà phê Buôn Ma Thuột"]
+    fresh.store_article(None, _article("Hồ Lắk mùa nước nổi", "Du lịch hồ Lắk."), identity="id-L")
+    assert set(keys(fresh.engine, "ho lak")) == {"L"}  # stored after the load: the triggers index it

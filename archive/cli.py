@@ -258,6 +258,27 @@ def stats(fmt: str, plot: Path | None, archive_url: str, **filters) -> None:
 
 @cli.command()
 @ARCHIVE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default keeps the archive on this machine.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to listen on (0: any free port).")
+def serve(archive_url: str, host: str, port: int) -> None:
+    """Browse, facet and search the SQLite archive in Datasette (the datasette extra), read-only, until Ctrl-C."""
+    from .serve import ServeError, sqlite_file
+    from .serve import serve as run_server
+
+    try:
+        path = sqlite_file(archive_url)
+        with _open_archive(archive_url):
+            pass  # refuses a missing file; brings an old archive's schema (its search index) up to date
+        run_server(path, host, port, announce=lambda url: click.echo(f"serving {path} read-only at {url} "
+                                                                     "(Ctrl-C to stop)"))
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@ARCHIVE_OPTION
 def demo(archive_url: str) -> None:
     """Serve the bundled sample portal on 127.0.0.1, crawl it into the archive, print what was stored and a search."""
     from .crawl import run_crawl

@@ -30,6 +30,7 @@ KEY_ID_BITS = 31  # key = (minutes since 1970 + 2**31) << 31 | id
 # PostgreSQL (migration 0003): a generated column of articles and its GIN index.
 PG_VECTOR = "search_vector"
 PG_INDEX = "ix_articles_search_vector"
+PG_NEWEST_INDEX = "ix_articles_newest"  # migration 0005: (date DESC NULLS LAST, id DESC)
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
@@ -42,7 +43,7 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
         return True
     if type_ == "table":
         return not name.startswith(FTS_TABLE)
-    return name not in (PG_VECTOR, PG_INDEX, SQLITE_KEY, SQLITE_KEY_INDEX)
+    return name not in (PG_VECTOR, PG_INDEX, PG_NEWEST_INDEX, SQLITE_KEY, SQLITE_KEY_INDEX)
 
 
 def has_index(conn: Connection) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func
+from sqlalchemy import Select, and_, exists, func, select
 
 from .models import Article, ArticleAuthor, Author, Portal
 from .text_fold import fold
@@ -51,9 +51,12 @@ class Filters:
         if self.section:
             stmt = stmt.where(func.vn_fold(Article.section).like(contains_pattern(self.section), escape="\\"))
         if self.author:
-            stmt = stmt.where(exists().where(and_(
-                ArticleAuthor.article_id == Article.id, Author.id == ArticleAuthor.author_id,
-                func.vn_fold(Author.name).like(contains_pattern(self.author), escape="\\"))))
+            # The matching authors are found once (a few thousand names), then each article is a
+            # primary-key probe of its bylines, instead of folding every byline of every article.
+            pattern = contains_pattern(self.author)
+            authors = select(Author.id).where(func.vn_fold(Author.name).like(pattern, escape="\\"))
+            stmt = stmt.where(exists().where(and_(ArticleAuthor.article_id == Article.id,
+                                                  ArticleAuthor.author_id.in_(authors))))
         if self.since is not None:
             stmt = stmt.where(Article.date_published_utc >= instant(self.since, "since"))
         if self.until is not None:

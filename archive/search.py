@@ -4,11 +4,15 @@
 plan matters at a million articles), then headline, portal and a highlighted snippet for those
 ids only (a snippet costs far more than a match, so it is never computed for rows not shown).
 
-Ordering. ``newest`` walks matches by publication date. ``relevance`` ranks (bm25 on SQLite,
-ts_rank on PostgreSQL; the headline weighs most) the ``candidates`` most recent matches:
-exact whenever a query has at most that many matches, and bounded in cost when a common word
-matches hundreds of thousands of articles, where ranking every hit took seconds
-(BENCHMARKS.md, "Search at a million articles", measures the trade-off).
+Ordering. ``newest`` walks matches in publication order and stops after a page: SQLite's FTS5
+index is keyed by publication time (migration 0004), PostgreSQL has an index in that order
+(0005). ``relevance`` ranks a pool: the ``candidates`` most recent matches (widened when filters
+leave too few for the page). A query with fewer matches than that is ranked in full, with bm25
+on SQLite and ts_rank on PostgreSQL, the headline weighing most. On SQLite a bigger pool is
+ranked by where the query matches (headline alone 10, description alone 3, anywhere 1; newer
+first among equals), because bm25 first counts every match of every term, which took 0.25 s
+for common words at a million articles. BENCHMARKS.md ("Search at a million articles")
+measures both orders against ranking every hit and against a LIKE scan.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Float, Select, bindparam, column, func, literal_column, null, select, table
+from sqlalchemy import (Connection, Engine, Float, Select, bindparam, case, column, func, literal_column, null, select,
+                        table)
 from sqlalchemy.exc import DBAPIError
 
 from .filters import FilterError, Filters, instant
@@ -121,18 +126,22 @@ class _SQLite:
             return expression
         return build_query(text)
 
-    def _matches(self, filters: Filters, *columns) -> Select:
-        """Matching articles, with the filters; the date range is also given to FTS5 as a key range."""
-        stmt = (filters.apply(select(Article.id, *columns).select_from(self.fts)
-                              .join(Article, self.key == self.fts.c.rowid))
-                .where(self.ref.op("MATCH")(bindparam("q"))))
+    def _key_range(self, fts, filters: Filters) -> list:
+        """The date filters as a range of FTS5 rowids, which FTS5 seeks to instead of testing rows."""
+        bounds = []
         if filters.since is not None:
-            stmt = stmt.where(self.fts.c.rowid >= date_key(instant(filters.since, "since")))
-        if filters.until is not None:  # one minute of slack: the filter above is the exact test
-            stmt = stmt.where(self.fts.c.rowid < date_key(instant(filters.until, "until", end=True)) + MINUTE)
-        return stmt
+            bounds.append(fts.c.rowid >= date_key(instant(filters.since, "since")))
+        if filters.until is not None:  # one minute of slack: Filters.apply holds the exact test
+            bounds.append(fts.c.rowid < date_key(instant(filters.until, "until", end=True)) + MINUTE)
+        return bounds
 
-    def _score(self):
+    def _matches(self, filters: Filters, *columns) -> Select:
+        """Matching articles with the filters, as (id, *columns)."""
+        return (filters.apply(select(Article.id, *columns).select_from(self.fts)
+                              .join(Article, self.key == self.fts.c.rowid))
+                .where(self.ref.op("MATCH")(bindparam("q")), *self._key_range(self.fts, filters)))
+
+    def _bm25(self):
         return (-func.bm25(self.ref, *WEIGHTS, type_=Float)).label("score")
 
     def page(self, conn: Connection, expression: str, filters: Filters, sort: str, limit: int, offset: int,
@@ -141,14 +150,41 @@ class _SQLite:
         if sort == "newest":  # no bm25 here: its first call counts every match of every term
             newest = self._matches(filters, null()).order_by(self.fts.c.rowid.desc())
             return [tuple(r) for r in conn.execute(newest.limit(limit).offset(offset), params)]
-        # Relevance: rank only the matches at or above the key of the `candidates`-th newest one.
-        floor = conn.execute(self._matches(filters, self.fts.c.rowid).order_by(self.fts.c.rowid.desc())
-                             .limit(1).offset(max(candidates, 1) - 1), params).first()
-        ranked = self._matches(filters, self._score())
-        if floor is not None:
-            ranked = ranked.where(self.fts.c.rowid >= floor[-1])
-        ranked = ranked.order_by(literal_column("score").desc(), self.fts.c.rowid.desc())
-        return [tuple(r) for r in conn.execute(ranked.limit(limit).offset(offset), params)]
+        pool = max(candidates, limit + offset, 1)
+        while True:
+            floor = self._floor(conn, params, filters, pool)
+            if floor is None:  # fewer matches than that in all: bm25 over every one of them is cheap
+                ranked = self._matches(filters, self._bm25())
+            else:
+                tier = self._tier(expression, params, filters, floor)
+                ranked = self._matches(filters, tier).where(self.fts.c.rowid >= floor)
+            ranked = ranked.order_by(literal_column("score").desc(), self.fts.c.rowid.desc())
+            rows = [tuple(r) for r in conn.execute(ranked.limit(limit).offset(offset), params)]
+            if floor is None or len(rows) == limit:
+                return rows
+            pool *= 4  # the filters kept too few of the newest matches: look further back
+
+    def _floor(self, conn: Connection, params: dict, filters: Filters, pool: int) -> int | None:
+        """The key of the ``pool``-th newest match, the other filters aside: FTS5 walks its own
+        index for it, about 0.2 µs a match, where bm25 would first count every match."""
+        stmt = (select(self.fts.c.rowid).where(self.ref.op("MATCH")(bindparam("q")), *self._key_range(self.fts, filters))
+                .order_by(self.fts.c.rowid.desc()).limit(1).offset(pool - 1))
+        return conn.execute(stmt, params).scalar()
+
+    def _tier(self, expression: str, params: dict, filters: Filters, floor: int):
+        """A score for a match at or above ``floor``: 10 when the headline alone matches the query,
+        plus 3 when the description alone does, plus 1 (the weights of bm25 above). Each is one
+        more walk of the index over the same key range; newer wins a tie (the ORDER BY)."""
+        score = literal_column("1")
+        for name, weight in (("headline", WEIGHTS[0]), ("description", WEIGHTS[1])):
+            only = table(FTS_TABLE, column("rowid")).alias(f"{name}_only")
+            params[f"q_{name}"] = f"{{{name}}} : ({expression})"
+            # An aliased FTS5 table is matched through its hidden column, named after the table.
+            hits = (select(only.c.rowid).where(literal_column(f"{only.name}.{FTS_TABLE}").op("MATCH")(bindparam(f"q_{name}")),
+                                               only.c.rowid >= floor, *self._key_range(only, filters))
+                    .correlate(None))
+            score = score + case((self.fts.c.rowid.in_(hits), weight), else_=0)
+        return score.label("score")
 
     def details(self, conn: Connection, expression: str, ids: list[int]) -> dict[int, dict[str, Any]]:
         if not ids:
@@ -197,8 +233,10 @@ class _Postgres:
              candidates: int) -> list[tuple[int, float]]:
         # Relevance ranks the newest `candidates` matches only, after the date-ordered LIMIT.
         newest = sort == "newest"
+        # The pool holds the filtered matches already, so it only has to be as deep as the page.
         pool = (_by_date(self._matching(filters, Article.date_published_utc))
-                .limit(limit if newest else candidates).offset(offset if newest else 0).subquery())
+                .limit(limit if newest else max(candidates, limit + offset)).offset(offset if newest else 0)
+                .subquery())
         if newest:
             stmt = select(pool.c.id, null()).order_by(pool.c.date_published_utc.desc().nulls_last(), pool.c.id.desc())
         else:

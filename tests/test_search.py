@@ -204,9 +204,18 @@ def test_relevance_ranks_only_the_most_recent_candidates(engine):
     everything = keys(engine, "dân")
     assert keys(engine, "dân", candidates=len(everything)) == everything  # enough candidates: exact
     newest_two = keys(engine, "dân", sort="newest", limit=2)
-    assert set(keys(engine, "dân", candidates=2)) == set(newest_two)
-    assert set(keys(engine, "dân", candidates=2, portal="donghai")) == set(keys(engine, "dân", sort="newest",
-                                                                                  limit=2, portal="donghai"))
+    assert set(keys(engine, "dân", candidates=2, limit=2)) == set(newest_two)
+    # A pool too small to fill the page reaches further back, filters or not.
+    assert set(keys(engine, "dân", candidates=2)) == set(everything)
+    assert set(keys(engine, "dân", candidates=2, portal="donghai")) == set(keys(engine, "dân", portal="donghai"))
+
+
+def test_a_bounded_pool_still_puts_headline_hits_first(engine):
+    # J (2024-04) has "nông thôn" in its body only, I (2024-01) in its headline: a pool of the
+    # two newest matches, more than the page needs, is ranked by where the words occur.
+    hits = search(engine, "nong thon", candidates=2, limit=2)
+    assert [KEY_OF[h.headline] for h in hits] == ["I", "J"]
+    assert hits[0].score > hits[1].score
 
 
 def test_undated_articles_come_last_and_a_new_date_moves_an_article(fresh):

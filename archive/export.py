@@ -4,7 +4,8 @@
 ``csv`` and ``parquet`` write one flat row per article (``CSV_COLUMNS``; Parquet types them,
 ``parquet_schema``). They read plain Core rows ``BATCH`` at a time — no ORM objects, one
 authors query per batch — because an export of a million articles must stay well under
-500 MB and take minutes, not hours. Every format honours the same ``Filters`` as search.
+500 MB and take minutes, not hours; Parquet gathers batches, as compact Arrow data, into row
+groups of ``ROW_GROUP`` articles. Every format honours the same ``Filters`` as search.
 
 A file is written under a temporary name beside its destination and renamed onto it at the
 end, so a failed export never leaves a half-written file where a finished one is expected.
@@ -31,9 +32,12 @@ from .models import Article, ArticleAuthor, Author, Portal
 from .store import Archive
 
 FORMATS = ("jsonl", "csv", "parquet")
-# Rows per fetch and per Parquet row group: ~10k bodies are tens of MB in memory. It also bounds
-# the authors query's IN list, well below SQLite's 32,766 bound variables.
-BATCH = 10_000
+# Articles per fetch. Python holds a batch as str objects (about 4 KB an article) while it is
+# written, so batches stay small; this also bounds the authors query's IN list.
+BATCH = 2_000
+# Articles per Parquet row group (held as Arrow data, about 2.5 KB an article, until written):
+# big enough for readers to scan efficiently, small enough for a flat memory profile.
+ROW_GROUP = 10_000
 AUTHOR_SEPARATOR = "; "
 
 # What a batch holds, by key: the flat columns read from SQL, plus "authors" (a list per article).
@@ -64,7 +68,7 @@ class ExportError(Exception):
 
 
 def export(archive: Archive, fmt: str, output: Path | None, filters: Filters | None = None,
-           batch: int = BATCH) -> int:
+           batch: int = BATCH, row_group: int = ROW_GROUP) -> int:
     """Write the articles ``filters`` keep to ``output`` (stdout when None) as ``fmt``; how many."""
     filters = filters or Filters()
     if fmt == "parquet":
@@ -72,7 +76,7 @@ def export(archive: Archive, fmt: str, output: Path | None, filters: Filters | N
             raise ExportError("parquet is binary: give --output FILE")
         writer = _parquet_writer()  # before any query: a missing extra fails at once
         with replaced_atomically(output) as temporary:
-            return writer(temporary, flat_batches(archive.engine, filters, batch))
+            return writer(temporary, flat_batches(archive.engine, filters, batch), row_group)
     if fmt not in ("jsonl", "csv"):
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     with text_output(output) as out:
@@ -93,12 +97,19 @@ def flat_batches(engine: Engine, filters: Filters, batch: int = BATCH) -> Iterat
         # stream_results: a server-side cursor on PostgreSQL; SQLite's cursor streams anyway.
         result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
         for rows in result.partitions():
-            columns = dict(zip(names, map(list, zip(*rows))))
-            for name in ("datePublishedUtc", "firstSeen", "lastSeen"):
-                columns[name] = [_aware(value) for value in columns[name]]
-            bylines = _authors(conn, columns["id"])
-            columns["authors"] = [bylines.get(article_id, []) for article_id in columns["id"]]
+            columns = _columns(conn, names, rows)
+            del rows  # the next fetch must not find this batch still held here
             yield columns
+            del columns
+
+
+def _columns(conn, names: list[str], rows: list) -> dict[str, list[Any]]:
+    columns = dict(zip(names, map(list, zip(*rows))))
+    for name in ("datePublishedUtc", "firstSeen", "lastSeen"):
+        columns[name] = [_aware(value) for value in columns[name]]
+    bylines = _authors(conn, columns["id"])
+    columns["authors"] = [bylines.get(article_id, []) for article_id in columns["id"]]
+    return columns
 
 
 def _authors(conn, ids: list[int]) -> dict[int, list[str]]:
@@ -134,8 +145,9 @@ def write_csv(out: IO[str], batches: Iterator[dict[str, list[Any]]]) -> int:
     count = 0
     for columns in batches:
         cells = [[_csv_cell(value) for value in columns[name]] for name in CSV_COLUMNS]
-        writer.writerows(zip(*cells))
         count += len(columns["id"])
+        del columns  # before the next fetch: see flat_batches
+        writer.writerows(zip(*cells))
     return count
 
 
@@ -165,19 +177,36 @@ def _parquet_writer():
     return write_parquet
 
 
-def write_parquet(path: Path, batches: Iterator[dict[str, list[Any]]]) -> int:
-    """One row group per batch, so memory holds one batch, never the whole table."""
+def write_parquet(path: Path, batches: Iterator[dict[str, list[Any]]], row_group: int = ROW_GROUP) -> int:
+    """Batches become Arrow record batches at once (compact UTF-8, the Python strings freed), and
+    every ``row_group`` articles are written as one row group: memory holds one group, never the table."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema, count = parquet_schema(), 0
+    schema, pending, count = parquet_schema(), [], 0
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         for columns in batches:
             arrays = [pa.array(columns[_PARQUET_RENAMED.get(field.name, field.name)], type=field.type)
                       for field in schema]
-            writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
-            count += len(columns["id"])
+            del columns  # before the next fetch: see flat_batches
+            pending.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
+            del arrays
+            if sum(len(b) for b in pending) >= row_group:
+                count += _write_row_groups(writer, pending, row_group)
+        count += _write_row_groups(writer, pending, row_group, last=True)
     return count
+
+
+def _write_row_groups(writer, pending: list, row_group: int, last: bool = False) -> int:
+    """Write full row groups from ``pending`` (a partial one too when ``last``); keep the rest there."""
+    import pyarrow as pa
+
+    table = pa.Table.from_batches(pending, schema=writer.schema)
+    whole = len(table) if last else len(table) - len(table) % row_group
+    if whole:
+        writer.write_table(table.slice(0, whole), row_group_size=row_group)
+    pending[:] = table.slice(whole).to_batches()
+    return whole
 
 
 # --------------------------------------------------------------------------- files
@@ -221,5 +250,5 @@ def text_output(path: Path | None) -> Iterator[IO[str]]:
         yield out
 
 
-__all__ = ["BATCH", "CSV_COLUMNS", "ExportError", "FORMATS", "PARQUET_COLUMNS", "export", "flat_batches",
+__all__ = ["BATCH", "ROW_GROUP", "CSV_COLUMNS", "ExportError", "FORMATS", "PARQUET_COLUMNS", "export", "flat_batches",
            "parquet_schema", "replaced_atomically"]

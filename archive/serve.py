@@ -27,7 +27,10 @@ METADATA = Path(__file__).with_name("datasette_metadata.yaml")
 METADATA_DATABASE = "archive"  # the key the metadata file uses for the served database
 DATASETTE_EXTRA = "pip install 'portal-archive[datasette]'"
 # Cells are cut at 300 characters in HTML pages (bodies run to pages); JSON keeps them whole.
-SETTINGS = {"truncate_cells_html": 300}
+# At a million articles a facet or a count over the whole table takes about a second: the limits
+# leave room for that, and facet suggestions (a query per column on every page) are off.
+SETTINGS = {"truncate_cells_html": 300, "sql_time_limit_ms": 5000, "facet_time_limit_ms": 2000,
+            "suggest_facets": False}
 
 
 class ServeError(Exception):

@@ -100,7 +100,7 @@ def print_table(stats: MonthlyCounts) -> None:
 
     from .report import _console
 
-    table = Table(title=f"{stats.total} articles per month (UTC)", show_footer=bool(stats.counts))
+    table = Table(title=f"{stats.total:,} articles per month (UTC)", show_footer=bool(stats.counts))
     by_portal, by_month = stats.by_portal(), stats.by_month()
     table.add_column("month", footer="total", no_wrap=True)
     for portal in stats.portals:
@@ -139,14 +139,15 @@ def figure(stats: MonthlyCounts):
     FigureCanvasAgg(drawing)
     axes = drawing.add_subplot()
     x = [date(int(m[:4]), int(m[5:]), 1) for m in months]
+    widths = [(_next_month(day) - day).days for day in x]  # in days: bars of adjacent months touch
     colours = _colours(len(stats.portals))
     stacked = [0] * len(months)
     for portal, colour in zip(stats.portals, colours):
         heights = [stats.counts.get((portal, m), 0) for m in months]
-        axes.bar(x, heights, width=27, bottom=stacked, align="edge", color=colour, label=portal)  # width in days
+        axes.bar(x, heights, width=widths, bottom=stacked, align="edge", color=colour, label=portal, linewidth=0)
         stacked = [a + b for a, b in zip(stacked, heights)]
     undated = stats.by_month().get(UNDATED, 0)
-    axes.set_title(f"Articles per month and portal ({stats.total} articles)")
+    axes.set_title(f"Articles per month and portal ({stats.total:,} articles)")
     axes.set_ylabel("articles")
     axes.set_xlabel("month of publication (UTC)" + (f"; {undated} undated articles not shown" if undated else ""))
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -167,6 +168,10 @@ def _colours(count: int) -> list:
 
     palette = colormaps["tab10" if count <= 10 else "tab20"]
     return [palette(i % palette.N) for i in range(count)]
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
 
 
 def _month_range(months: list[str]) -> list[str]:

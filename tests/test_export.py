@@ -42,9 +42,9 @@ def _read(fmt: str, path: Path) -> list[dict]:
     return pq.read_table(path).to_pylist()
 
 
-def _export(url: str, fmt: str, path: Path, batch: int = 3, **filters) -> int:
+def _export(url: str, fmt: str, path: Path, batch: int = 3, row_group: int = 4, **filters) -> int:
     with Archive.open(url) as arc:
-        return export(arc, fmt, path, Filters.of(**filters), batch=batch)
+        return export(arc, fmt, path, Filters.of(**filters), batch=batch, row_group=row_group)
 
 
 # -- each format, parsed back and compared with the stored articles -----------------------------
@@ -111,10 +111,14 @@ def test_parquet_has_an_explicit_schema_and_the_stored_values(archive_url, tmp_p
                                                                          section(key))
 
 
-def test_parquet_is_written_in_row_groups_of_one_batch(archive_url, tmp_path):
-    out = tmp_path / "batched.parquet"
-    assert _export(archive_url, "parquet", out, batch=2) == len(SAMPLE)
-    assert pq.ParquetFile(out).metadata.num_row_groups == (len(SAMPLE) + 1) // 2
+@pytest.mark.parametrize("batch, row_group", [(2, 3), (3, 2), (1, 7), (4, 4)])
+def test_parquet_row_groups_are_gathered_from_fetched_batches(archive_url, tmp_path, batch, row_group):
+    out = tmp_path / "grouped.parquet"
+    assert _export(archive_url, "parquet", out, batch=batch, row_group=row_group) == len(SAMPLE)
+    metadata = pq.ParquetFile(out).metadata
+    sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    assert sizes == [row_group] * (len(SAMPLE) // row_group) + ([len(SAMPLE) % row_group] if len(SAMPLE) % row_group
+                                                                else [])
     assert [KEY_OF[r["identity"]] for r in _read("parquet", out)] == list(SAMPLE)
 
 

@@ -22,7 +22,7 @@ import yaml
 from conftest import ROOT, run_cli
 from sample_articles import IDENTITY, KEY_OF, SAMPLE, fill, month_counts, section, utc_instant
 
-from archive.search import WEIGHTS
+from archive.search import CANDIDATES, WEIGHTS
 from archive.serve import METADATA
 from archive.store import Archive
 from archive.text_fold import fold
@@ -181,9 +181,10 @@ def test_per_month_query_counts_as_stats_does(server):
     assert {(r["portal"], r["month"]): r["articles"] for r in rows} == month_counts()
 
 
-def test_search_ranks_with_the_weights_of_portal_archive_search():
+def test_search_ranks_as_portal_archive_search_does():
     sql = yaml.safe_load(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]["queries"]["search"]["sql"]
     assert f"bm25(articles_fts, {', '.join(map(str, WEIGHTS))})" in sql
+    assert f"order by rowid desc limit {CANDIDATES})" in sql
 
 
 # -- a live archive, Ctrl-C ---------------------------------------------------------------------

@@ -6,17 +6,19 @@ ids only (a snippet costs far more than a match, so it is never computed for row
 
 Ordering. ``newest`` walks matches in publication order and stops after a page: SQLite's FTS5
 index is keyed by publication time (migration 0004), PostgreSQL has an index in that order
-(0005). ``relevance`` ranks a pool: the ``candidates`` most recent matches (widened when filters
-leave too few for the page). A query with fewer matches than that is ranked in full, with bm25
-on SQLite and ts_rank on PostgreSQL, the headline weighing most. On SQLite a bigger pool is
-ranked by where the query matches (headline alone 10, description alone 3, anywhere 1; newer
-first among equals), because bm25 first counts every match of every term, which took 0.25 s
-for common words at a million articles. BENCHMARKS.md ("Search at a million articles")
-measures both orders against ranking every hit and against a LIKE scan.
+(0005). ``relevance`` ranks a pool, the ``candidates`` most recent matches (reaching further
+back when filters leave too few for the page), so a common word costs no more than a rare one.
+PostgreSQL ranks the pool with ts_rank_cd over the weighted vector (headline A, description B,
+body D; close words count). SQLite ranks it by where the query matches: the headline alone 10,
+the description alone 3, its words side by side 2, anywhere 1, newer first among equals; bm25
+is kept for --raw queries only, because its first call counts every match of every term in
+the whole archive (0.25 s for common words at a million articles). BENCHMARKS.md ("Search at
+a million articles") measures both orders against ranking every hit and a LIKE scan.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -32,9 +34,13 @@ from .query import build_query, fold_raw, parse, to_fts5, to_tsquery
 SORTS = ("relevance", "newest")
 # How many of the most recent matches relevance ranks (see the module docstring).
 CANDIDATES = 2000
-# bm25 weights per FTS5 column (headline, description, body): a headline hit outranks a body hit.
-# PostgreSQL's ts_rank gets the same order from the tsvector's weights A, B, D (migration 0003).
+# SQLite's weights for a match in the headline, the description, the body (placement scores and
+# bm25 alike); PostgreSQL's ts_rank_cd gets the same order from the vector's weights A, B, D (0003).
 WEIGHTS = (10.0, 3.0, 1.0)
+# Plain words typed together, as the query builder writes them ("a" AND "b"): finding them side
+# by side in an article counts for relevance on SQLite.
+_ADJACENT_WORDS = re.compile(r'"\w+"(?: AND "\w+")+')
+ADJACENT_WEIGHT = 2.0
 SNIPPET_TOKENS = 12
 MINUTE = 1 << KEY_ID_BITS  # one minute of publication time in search_key units
 
@@ -80,7 +86,7 @@ def search(engine: Engine, query: str, *, filters: Filters | None = None, limit:
         if expression is None:
             return []  # only operators or punctuation: nothing to look for (the CLI says so first)
         try:
-            page = backend.page(conn, expression, filters, sort, max(0, limit), max(0, offset), candidates)
+            page = backend.page(conn, expression, filters, sort, max(0, limit), max(0, offset), candidates, raw)
             details = backend.details(conn, expression, [article_id for article_id, _ in page])
         except DBAPIError as exc:
             if raw:
@@ -145,19 +151,19 @@ class _SQLite:
         return (-func.bm25(self.ref, *WEIGHTS, type_=Float)).label("score")
 
     def page(self, conn: Connection, expression: str, filters: Filters, sort: str, limit: int, offset: int,
-             candidates: int) -> list[tuple[int, float]]:
+             candidates: int, raw: bool) -> list[tuple[int, float]]:
         params = {"q": expression}
-        if sort == "newest":  # no bm25 here: its first call counts every match of every term
+        if sort == "newest":  # no score here: bm25's first call counts every match of every term
             newest = self._matches(filters, null()).order_by(self.fts.c.rowid.desc())
             return [tuple(r) for r in conn.execute(newest.limit(limit).offset(offset), params)]
         pool = max(candidates, limit + offset, 1)
         while True:
             floor = self._floor(conn, params, filters, pool)
-            if floor is None:  # fewer matches than that in all: bm25 over every one of them is cheap
-                ranked = self._matches(filters, self._bm25())
-            else:
-                tier = self._tier(expression, params, filters, floor)
-                ranked = self._matches(filters, tier).where(self.fts.c.rowid >= floor)
+            # Expert queries may hold column filters of their own, so they keep bm25 (and its cost).
+            score = self._bm25() if raw else self._placement(expression, params, filters, floor)
+            ranked = self._matches(filters, score)
+            if floor is not None:
+                ranked = ranked.where(self.fts.c.rowid >= floor)
             ranked = ranked.order_by(literal_column("score").desc(), self.fts.c.rowid.desc())
             rows = [tuple(r) for r in conn.execute(ranked.limit(limit).offset(offset), params)]
             if floor is None or len(rows) == limit:
@@ -165,23 +171,29 @@ class _SQLite:
             pool *= 4  # the filters kept too few of the newest matches: look further back
 
     def _floor(self, conn: Connection, params: dict, filters: Filters, pool: int) -> int | None:
-        """The key of the ``pool``-th newest match, the other filters aside: FTS5 walks its own
-        index for it, about 0.2 µs a match, where bm25 would first count every match."""
-        stmt = (select(self.fts.c.rowid).where(self.ref.op("MATCH")(bindparam("q")), *self._key_range(self.fts, filters))
+        """The key of the ``pool``-th newest match, the other filters aside (None: fewer matches);
+        FTS5 walks its own index for it, about 0.2 µs a match for a word."""
+        stmt = (select(self.fts.c.rowid)
+                .where(self.ref.op("MATCH")(bindparam("q")), *self._key_range(self.fts, filters))
                 .order_by(self.fts.c.rowid.desc()).limit(1).offset(pool - 1))
         return conn.execute(stmt, params).scalar()
 
-    def _tier(self, expression: str, params: dict, filters: Filters, floor: int):
-        """A score for a match at or above ``floor``: 10 when the headline alone matches the query,
-        plus 3 when the description alone does, plus 1 (the weights of bm25 above). Each is one
-        more walk of the index over the same key range; newer wins a tie (the ORDER BY)."""
+    def _placement(self, expression: str, params: dict, filters: Filters, floor: int | None):
+        """Score a match by where the query matches: 10 when the headline alone matches it, 3 when
+        the description alone does, 2 when its words stand side by side, 1 anywhere. Each part is
+        one more walk of the index over the pool's key range; newer wins a tie (the ORDER BY)."""
+        parts = [(f"{{headline}} : ({expression})", WEIGHTS[0]), (f"{{description}} : ({expression})", WEIGHTS[1])]
+        adjacent = _ADJACENT_WORDS.fullmatch(expression)
+        if adjacent:
+            parts.append(('"' + " ".join(re.findall(r'"(\w+)"', expression)) + '"', ADJACENT_WEIGHT))
         score = literal_column("1")
-        for name, weight in (("headline", WEIGHTS[0]), ("description", WEIGHTS[1])):
-            only = table(FTS_TABLE, column("rowid")).alias(f"{name}_only")
-            params[f"q_{name}"] = f"{{{name}}} : ({expression})"
+        for number, (part, weight) in enumerate(parts):
+            only = table(FTS_TABLE, column("rowid")).alias(f"part{number}")
+            params[only.name] = part
             # An aliased FTS5 table is matched through its hidden column, named after the table.
-            hits = (select(only.c.rowid).where(literal_column(f"{only.name}.{FTS_TABLE}").op("MATCH")(bindparam(f"q_{name}")),
-                                               only.c.rowid >= floor, *self._key_range(only, filters))
+            bounds = [*self._key_range(only, filters), *([only.c.rowid >= floor] if floor is not None else [])]
+            hits = (select(only.c.rowid)
+                    .where(literal_column(f"{only.name}.{FTS_TABLE}").op("MATCH")(bindparam(only.name)), *bounds)
                     .correlate(None))
             score = score + case((self.fts.c.rowid.in_(hits), weight), else_=0)
         return score.label("score")
@@ -227,10 +239,11 @@ class _Postgres:
         return filters.apply(select(Article.id, *columns).where(self._vector().op("@@")(self._tsquery())))
 
     def _rank(self):
-        return func.ts_rank(self._vector(), self._tsquery(), type_=Float).label("score")
+        # ts_rank_cd (cover density) counts how close the words stand, as the SQLite ranking does.
+        return func.ts_rank_cd(self._vector(), self._tsquery(), type_=Float).label("score")
 
     def page(self, conn: Connection, expression: str, filters: Filters, sort: str, limit: int, offset: int,
-             candidates: int) -> list[tuple[int, float]]:
+             candidates: int, raw: bool) -> list[tuple[int, float]]:
         # Relevance ranks the newest `candidates` matches only, after the date-ordered LIMIT.
         newest = sort == "newest"
         # The pool holds the filtered matches already, so it only has to be as deep as the page.

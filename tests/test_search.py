@@ -62,7 +62,8 @@ ARTICLES = {
                   "Tăng trưởng kinh tế ổn định; sản xuất công nghiệp, dịch vụ, nông thôn và đô thị đều phát triển; "
                   "thu ngân sách đạt kế hoạch.", date="2024-04-01T08:00:00+07:00", portal="quangninh"),
 }
-KEY_OF = {a["headline"]: key for key, a in ARTICLES.items()} | {"Dân vận khéo ở cơ sở": "U", "Hồ Lắk mùa nước nổi": "L"}
+KEY_OF = {a["headline"]: key for key, a in ARTICLES.items()} | {"Dân vận khéo ở cơ sở": "U", "Hồ Lắk mùa nước nổi": "L",
+                                                               "Tin mới": "S", "Tin khác": "T"}
 
 
 def _fill(arc: Archive, keys=ARTICLES) -> None:
@@ -410,3 +411,11 @@ def test_bulk_load_indexes_everything_once_and_restores_the_triggers(fresh):
     assert [h.headline for h in search(fresh.engine, "buon ma thuot")] == ["Cà phê Buôn Ma Thuột"]
     fresh.store_article(None, _article("Hồ Lắk mùa nước nổi", "Du lịch hồ Lắk."), identity="id-L")
     assert set(keys(fresh.engine, "ho lak")) == {"L"}  # stored after the load: the triggers index it
+
+
+def test_words_side_by_side_rank_above_scattered_words(fresh):
+    fresh.store_article(None, _article("Tin mới", "Số liệu đổi mới được chuyển về tỉnh.",
+                                       date="2025-01-01T08:00:00+07:00"), identity="id-S")
+    fresh.store_article(None, _article("Tin khác", "Tỉnh đẩy mạnh chuyển đổi số trong năm.",
+                                       date="2024-12-01T08:00:00+07:00"), identity="id-T")
+    assert keys(fresh.engine, "chuyen doi so") == ["E", "T", "S"]  # headline, side by side, scattered

@@ -56,9 +56,8 @@ CSV_COLUMNS = ("id", "identity", "url", "canonicalUrl", "portal", "section", "he
                "platform", "firstSeen", "lastSeen", "version")
 # Parquet's columns are the CSV's, typed, except that datePublished is the UTC instant (a timestamp)
 # and the string with the portal's offset moves to datePublishedIso.
-PARQUET_COLUMNS = ("id", "identity", "url", "canonicalUrl", "portal", "section", "headline", "datePublished",
-                   "datePublishedIso", "datePublishedRaw", "dateModified", "authors", "description", "articleBody",
-                   "inLanguage", "platform", "firstSeen", "lastSeen", "version")
+_AFTER_DATE = CSV_COLUMNS.index("datePublished") + 1
+PARQUET_COLUMNS = (*CSV_COLUMNS[:_AFTER_DATE], "datePublishedIso", *CSV_COLUMNS[_AFTER_DATE:])
 _PARQUET_RENAMED = {"datePublished": "datePublishedUtc", "datePublishedIso": "datePublished"}  # column: batch key
 PARQUET_EXTRA = "pip install 'portal-archive[parquet]'"
 

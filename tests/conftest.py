@@ -6,6 +6,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -77,7 +78,21 @@ def postgres_database(prefix: str = "pa_test"):
         try:
             yield admin.set(database=name).render_as_string(hide_password=False)
         finally:
+            _drop_database(conn, name)
+
+
+def _drop_database(conn, name: str) -> None:
+    """Drop a test database; FORCE ends our sessions, but an autovacuum worker that starts in
+    between can still hold it for a moment, so try a few times."""
+    import psycopg
+
+    for attempt in range(5):
+        try:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except psycopg.errors.ObjectInUse:
+            time.sleep(0.2 * (attempt + 1))
+    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ KEY_ID_BITS = 31  # key = (minutes since 1970 + 2**31) << 31 | id
 PG_VECTOR = "search_vector"
 PG_INDEX = "ix_articles_search_vector"
 PG_NEWEST_INDEX = "ix_articles_newest"  # migration 0005: (date DESC NULLS LAST, id DESC)
+PG_LEAD_VECTOR, PG_LEAD_INDEX = "lead_vector", "ix_articles_lead_vector"  # 0006: headline + description
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
@@ -43,7 +44,8 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
         return True
     if type_ == "table":
         return not name.startswith(FTS_TABLE)
-    return name not in (PG_VECTOR, PG_INDEX, PG_NEWEST_INDEX, SQLITE_KEY, SQLITE_KEY_INDEX)
+    return name not in (PG_VECTOR, PG_INDEX, PG_NEWEST_INDEX, PG_LEAD_VECTOR, PG_LEAD_INDEX, SQLITE_KEY,
+                        SQLITE_KEY_INDEX)
 
 
 def has_index(conn: Connection) -> bool:
@@ -96,5 +98,5 @@ def bulk_load(engine: Engine) -> Iterator[None]:
         reindex(engine)
 
 
-__all__ = ["FTS_COLUMNS", "FTS_TABLE", "PG_INDEX", "PG_VECTOR", "SQLITE_KEY", "bulk_load", "date_key", "has_index",
+__all__ = ["FTS_COLUMNS", "FTS_TABLE", "PG_INDEX", "PG_LEAD_VECTOR", "PG_VECTOR", "SQLITE_KEY", "bulk_load", "date_key", "has_index",
            "include_name", "reindex"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .text_fold import fold
@@ -101,6 +102,27 @@ def to_tsquery(query: Query) -> str:
     return expression
 
 
+# --------------------------------------------------------------------------- planning helpers
+
+def side_by_side(query: Query) -> Term | None:
+    """Plain words typed together (no phrase, prefix, OR or exclusion) as one phrase, so that
+    articles holding them side by side can rank first; None for any other query."""
+    terms = [group[0] for group in query.required if len(group) == 1]
+    if len(terms) < 2 or len(terms) != len(query.required) or query.excluded \
+            or any(len(t.words) != 1 or t.prefix for t in terms):
+        return None
+    return Term(tuple(t.words[0] for t in terms))
+
+
+def share_estimate(query: Query, share: Callable[[str], float]) -> float:
+    """An upper bound of the share of articles the query matches, from each word's share of
+    articles (``share``; a prefix counts as common): the rarest required group bounds it."""
+    def term_share(term: Term) -> float:
+        return 1.0 if term.prefix else min(share(word) for word in term.words)
+
+    return min(min(1.0, sum(term_share(t) for t in group)) for group in query.required)
+
+
 # --------------------------------------------------------------------------- raw (expert) mode
 
 _RAW_OPERATORS = re.compile(r"\b(?:AND|OR|NOT|NEAR)\b")
@@ -122,4 +144,5 @@ def build_query(user_text: str) -> str | None:
     return None if query is None else to_fts5(query)
 
 
-__all__ = ["Query", "Term", "build_query", "fold_raw", "parse", "to_fts5", "to_tsquery"]
+__all__ = ["Query", "Term", "build_query", "fold_raw", "parse", "share_estimate", "side_by_side", "to_fts5",
+           "to_tsquery"]

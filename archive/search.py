@@ -18,7 +18,6 @@ a million articles") measures both orders against ranking every hit and a LIKE s
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -27,9 +26,9 @@ from sqlalchemy import (Connection, Engine, Float, Select, bindparam, case, colu
 from sqlalchemy.exc import DBAPIError
 
 from .filters import FilterError, Filters, instant
-from .fts import FTS_TABLE, KEY_ID_BITS, PG_VECTOR, SQLITE_KEY, date_key, has_index
+from .fts import FTS_TABLE, KEY_ID_BITS, PG_LEAD_VECTOR, PG_VECTOR, SQLITE_KEY, date_key, has_index
 from .models import Article, Portal
-from .query import build_query, fold_raw, parse, to_fts5, to_tsquery
+from .query import Query, build_query, fold_raw, parse, share_estimate, side_by_side, to_fts5, to_tsquery
 
 SORTS = ("relevance", "newest")
 # How many of the most recent matches relevance ranks (see the module docstring).
@@ -37,10 +36,11 @@ CANDIDATES = 2000
 # SQLite's weights for a match in the headline, the description, the body (placement scores and
 # bm25 alike); PostgreSQL's ts_rank_cd gets the same order from the vector's weights A, B, D (0003).
 WEIGHTS = (10.0, 3.0, 1.0)
-# Plain words typed together, as the query builder writes them ("a" AND "b"): finding them side
-# by side in an article counts for relevance on SQLite.
-_ADJACENT_WORDS = re.compile(r'"\w+"(?: AND "\w+")+')
 ADJACENT_WEIGHT = 2.0
+# PostgreSQL: headline/description matches score LEAD_BONUS + ts_rank_cd, so they come before
+# body-only matches, of which the newest BODY_POOL are ranked when the page needs them.
+LEAD_BONUS = 10.0
+BODY_POOL = 200  # SQLite: plain words found side by side (query.side_by_side)
 SNIPPET_TOKENS = 12
 MINUTE = 1 << KEY_ID_BITS  # one minute of publication time in search_key units
 
@@ -82,11 +82,12 @@ def search(engine: Engine, query: str, *, filters: Filters | None = None, limit:
         if not has_index(conn):
             raise SearchError("this archive has no full-text index (upgrade it: open it with portal-archive once)")
         backend = POSTGRES if conn.dialect.name == "postgresql" else SQLITE
+        parsed = None if raw else parse(query)
         expression = backend.expression(query, raw)
         if expression is None:
             return []  # only operators or punctuation: nothing to look for (the CLI says so first)
         try:
-            page = backend.page(conn, expression, filters, sort, max(0, limit), max(0, offset), candidates, raw)
+            page = backend.page(conn, expression, parsed, filters, sort, max(0, limit), max(0, offset), candidates)
             details = backend.details(conn, expression, [article_id for article_id, _ in page])
         except DBAPIError as exc:
             if raw:
@@ -95,6 +96,14 @@ def search(engine: Engine, query: str, *, filters: Filters | None = None, limit:
             raise
     return [Hit(id=article_id, score=None if score is None else round(float(score), 6), **details[article_id])
             for article_id, score in page if article_id in details]
+
+
+def _raw_expression(text: str) -> str:
+    """Expert syntax, folded like the index, passed to the engine as typed."""
+    expression = fold_raw(text).strip()
+    if not expression:
+        raise SearchError("empty search query")
+    return expression
 
 
 def _first_line(error: object) -> str:
@@ -126,10 +135,7 @@ class _SQLite:
 
     def expression(self, text: str, raw: bool) -> str | None:
         if raw:
-            expression = fold_raw(text).strip()
-            if not expression:
-                raise SearchError("empty search query")
-            return expression
+            return _raw_expression(text)
         return build_query(text)
 
     def _key_range(self, fts, filters: Filters) -> list:
@@ -150,8 +156,8 @@ class _SQLite:
     def _bm25(self):
         return (-func.bm25(self.ref, *WEIGHTS, type_=Float)).label("score")
 
-    def page(self, conn: Connection, expression: str, filters: Filters, sort: str, limit: int, offset: int,
-             candidates: int, raw: bool) -> list[tuple[int, float]]:
+    def page(self, conn: Connection, expression: str, parsed: Query | None, filters: Filters, sort: str,
+             limit: int, offset: int, candidates: int) -> list[tuple[int, float]]:
         params = {"q": expression}
         if sort == "newest":  # no score here: bm25's first call counts every match of every term
             newest = self._matches(filters, null()).order_by(self.fts.c.rowid.desc())
@@ -160,7 +166,7 @@ class _SQLite:
         while True:
             floor = self._floor(conn, params, filters, pool)
             # Expert queries may hold column filters of their own, so they keep bm25 (and its cost).
-            score = self._bm25() if raw else self._placement(expression, params, filters, floor)
+            score = self._bm25() if parsed is None else self._placement(expression, parsed, params, filters, floor)
             ranked = self._matches(filters, score)
             if floor is not None:
                 ranked = ranked.where(self.fts.c.rowid >= floor)
@@ -178,14 +184,14 @@ class _SQLite:
                 .order_by(self.fts.c.rowid.desc()).limit(1).offset(pool - 1))
         return conn.execute(stmt, params).scalar()
 
-    def _placement(self, expression: str, params: dict, filters: Filters, floor: int | None):
+    def _placement(self, expression: str, parsed: Query, params: dict, filters: Filters, floor: int | None):
         """Score a match by where the query matches: 10 when the headline alone matches it, 3 when
         the description alone does, 2 when its words stand side by side, 1 anywhere. Each part is
         one more walk of the index over the pool's key range; newer wins a tie (the ORDER BY)."""
         parts = [(f"{{headline}} : ({expression})", WEIGHTS[0]), (f"{{description}} : ({expression})", WEIGHTS[1])]
-        adjacent = _ADJACENT_WORDS.fullmatch(expression)
-        if adjacent:
-            parts.append(('"' + " ".join(re.findall(r'"(\w+)"', expression)) + '"', ADJACENT_WEIGHT))
+        adjacent = side_by_side(parsed)
+        if adjacent is not None:
+            parts.append((to_fts5(Query(((adjacent,),))), ADJACENT_WEIGHT))
         score = literal_column("1")
         for number, (part, weight) in enumerate(parts):
             only = table(FTS_TABLE, column("rowid")).alias(f"part{number}")
@@ -216,46 +222,77 @@ class _SQLite:
 # --------------------------------------------------------------------------- PostgreSQL
 
 class _Postgres:
-    """A generated, weighted tsvector ``articles.search_vector`` with a GIN index (migration 0003)."""
-
-    vector = column(PG_VECTOR)
+    """Generated, weighted tsvectors with GIN indexes: ``search_vector`` of the whole text (migration
+    0003) and ``lead_vector`` of headline and description (0006)."""
 
     def expression(self, text: str, raw: bool) -> str | None:
         if raw:
-            expression = fold_raw(text).strip()
-            if not expression:
-                raise SearchError("empty search query")
-            return expression
+            return _raw_expression(text)
         query = parse(text)
         return None if query is None else to_tsquery(query)
 
     def _tsquery(self):
         return func.to_tsquery(literal_column("'vn'::regconfig"), bindparam("q"))
 
-    def _vector(self):
-        return literal_column(f"articles.{PG_VECTOR}")
+    def _matches(self, vector: str):
+        return literal_column(f"articles.{vector}").op("@@")(self._tsquery())
 
-    def _matching(self, filters: Filters, *columns) -> Select:
-        return filters.apply(select(Article.id, *columns).where(self._vector().op("@@")(self._tsquery())))
+    def _pool(self, conn: Connection, parsed: Query | None, filters: Filters, vector: str, depth: int,
+              *conditions) -> Select:
+        """The newest ``depth`` articles whose ``vector`` matches, filtered, as a subquery (id, date)."""
+        # The planner guesses a rare word's share from a floor (~1 %), often 100x too high, and would
+        # walk the date index through half the archive for it (6.8 s for "Nậm Pồ" at a million):
+        # where reading every match through the GIN index is cheaper, say so.
+        gin = parsed is not None and self._few_matches(conn, parsed, depth, vector)
+        conn.exec_driver_sql(f"SET LOCAL enable_indexscan = {'off' if gin else 'on'}")
+        stmt = filters.apply(select(Article.id, Article.date_published_utc).where(self._matches(vector), *conditions))
+        return _by_date(stmt).limit(depth)
 
-    def _rank(self):
-        # ts_rank_cd (cover density) counts how close the words stand, as the SQLite ranking does.
-        return func.ts_rank_cd(self._vector(), self._tsquery(), type_=Float).label("score")
+    def _ranked(self, conn: Connection, params: dict, pool: Select, vector: str, bonus: float) -> list[tuple]:
+        """The pool ranked by ts_rank_cd (cover density: close words count) over ``vector``."""
+        pool = pool.subquery()
+        rank = func.ts_rank_cd(literal_column(f"articles.{vector}"), self._tsquery(), type_=Float) + bonus
+        stmt = (select(pool.c.id, rank.label("score")).join(Article, Article.id == pool.c.id)
+                .order_by(literal_column("score").desc(), pool.c.date_published_utc.desc().nulls_last(),
+                          pool.c.id.desc()))
+        return [tuple(r) for r in conn.execute(stmt, params)]
 
-    def page(self, conn: Connection, expression: str, filters: Filters, sort: str, limit: int, offset: int,
-             candidates: int, raw: bool) -> list[tuple[int, float]]:
-        # Relevance ranks the newest `candidates` matches only, after the date-ordered LIMIT.
-        newest = sort == "newest"
-        # The pool holds the filtered matches already, so it only has to be as deep as the page.
-        pool = (_by_date(self._matching(filters, Article.date_published_utc))
-                .limit(limit if newest else max(candidates, limit + offset)).offset(offset if newest else 0)
-                .subquery())
-        if newest:
+    def page(self, conn: Connection, expression: str, parsed: Query | None, filters: Filters, sort: str,
+             limit: int, offset: int, candidates: int) -> list[tuple[int, float]]:
+        params = {"q": expression}
+        if sort == "newest":
+            pool = self._pool(conn, parsed, filters, PG_VECTOR, limit + offset).offset(offset).subquery()
             stmt = select(pool.c.id, null()).order_by(pool.c.date_published_utc.desc().nulls_last(), pool.c.id.desc())
-        else:
-            stmt = (select(pool.c.id, self._rank()).join(Article, Article.id == pool.c.id)
-                    .order_by(literal_column("score").desc(), pool.c.id).limit(limit).offset(offset))
-        return [tuple(r) for r in conn.execute(stmt, {"q": expression})]
+            return [tuple(r) for r in conn.execute(stmt, params)]
+        depth = max(candidates, limit + offset)
+        if parsed is None:  # expert syntax: one pool over the whole text
+            rows = self._ranked(conn, params, self._pool(conn, parsed, filters, PG_VECTOR, depth), PG_VECTOR, 0.0)
+            return rows[offset:offset + limit]
+        # Headline or description matches first, from the small inline vector (the excluded words
+        # must be absent from the body too); then, if the page needs more, body-only matches.
+        whole = [self._matches(PG_VECTOR)] if parsed.excluded else []
+        rows = self._ranked(conn, params, self._pool(conn, parsed, filters, PG_LEAD_VECTOR, depth, *whole),
+                            PG_LEAD_VECTOR, LEAD_BONUS)
+        if len(rows) < limit + offset:
+            body_only = self._pool(conn, parsed, filters, PG_VECTOR, max(BODY_POOL, limit + offset - len(rows)),
+                                   ~self._matches(PG_LEAD_VECTOR))
+            rows += self._ranked(conn, params, body_only, PG_VECTOR, 0.0)
+        return rows[offset:offset + limit]
+
+    def _few_matches(self, conn: Connection, parsed: Query, depth: int, vector: str) -> bool:
+        """Whether reading every match (about rows × share) costs less than walking the date index
+        until ``depth`` matches turn up (about depth ÷ share), by the words' shares of articles that
+        ANALYZE keeps (pg_stats); a word missing from them is rarer than the rarest it lists."""
+        stats = conn.exec_driver_sql(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples FROM pg_stats s "
+            "JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = to_regnamespace(s.schemaname) "
+            "WHERE s.tablename = 'articles' AND s.attname = %s AND s.schemaname = current_schema()",
+            (vector,)).first()
+        if stats is None or not stats[0]:
+            return False  # never analyzed: leave the choice to the planner
+        shares = dict(zip(stats[0], stats[1]))
+        share = share_estimate(parsed, lambda word: shares.get(word, 0.0))
+        return depth / max(share, 1e-9) > max(stats[2], 1.0) * share
 
     def details(self, conn: Connection, expression: str, ids: list[int]) -> dict[int, dict[str, Any]]:
         if not ids:

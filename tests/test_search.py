@@ -134,6 +134,7 @@ CASES = [
     ('"chuyen doi"*', {"E"}),
     # exclusion and OR
     ("dan van -trung", {"A", "G"}),
+    ("nông thôn -chương", {"J"}),  # I: "nông thôn" in its headline, "chương trình" in its body only
     ('dân -"công tác"', {"B", "F", "G"}),
     ("dan van NOT khéo", {"A", "G"}),
     ("chuyen OR thuy", {"E", "H"}),

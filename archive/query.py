@@ -11,6 +11,7 @@ FTS5 (``to_fts5``) and for PostgreSQL's ``to_tsquery`` (``to_tsquery``) alike. P
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -115,12 +116,13 @@ def side_by_side(query: Query) -> Term | None:
 
 
 def share_estimate(query: Query, share: Callable[[str], float]) -> float:
-    """An upper bound of the share of articles the query matches, from each word's share of
-    articles (``share``; a prefix counts as common): the rarest required group bounds it."""
+    """The share of articles the query may match, from each word's share of articles (``share``;
+    a prefix counts as common), taking words as independent: required groups and the words of a
+    phrase multiply, alternatives add up. Planning needs the order of magnitude, not more."""
     def term_share(term: Term) -> float:
-        return 1.0 if term.prefix else min(share(word) for word in term.words)
+        return 1.0 if term.prefix else math.prod(share(word) for word in term.words)
 
-    return min(min(1.0, sum(term_share(t) for t in group)) for group in query.required)
+    return math.prod(min(1.0, sum(term_share(t) for t in group)) for group in query.required)
 
 
 # --------------------------------------------------------------------------- raw (expert) mode

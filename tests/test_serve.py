@@ -184,7 +184,7 @@ def test_per_month_query_counts_as_stats_does(server):
 def test_search_ranks_the_pool_of_portal_archive_search_with_its_weights():
     sql = yaml.safe_load(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]["queries"]["search"]["sql"]
     assert f"bm25(articles_fts, {', '.join(map(str, WEIGHTS))})" in sql
-    assert f"order by rowid desc limit {CANDIDATES})" in sql
+    assert f"order by rowid desc limit {CANDIDATES['sqlite']})" in sql
 
 
 # -- a live archive, Ctrl-C ---------------------------------------------------------------------

@@ -94,21 +94,42 @@ def extract(files: tuple[Path, ...], url: str | None, base_url_from_meta: bool, 
 @click.option("--no-politeness", is_flag=True, help="No robots.txt, delays or throttling: loopback targets only (benchmarks).")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here.")
 def crawl(url, slug, all_portals, registry, archive_url, max_pages, max_depth, no_politeness, log_file) -> None:
-    """Crawl a portal (URL, --portal SLUG or --all) into the archive."""
+    """Crawl a portal (URL, --portal SLUG or --all) into the archive.
+
+    \b
+    Exit codes, for cron and systemd:
+      0  the run finished
+      1  crash, or the run did not finish (interrupted)
+      2  usage error
+      4  another run holds the lock of one of these portals (nothing was crawled)
+    """
     from .crawl import CrawlError, run_crawl
+    from .locks import LockHeld
 
     if sum(bool(x) for x in (url, slug, all_portals)) != 1:
         raise click.UsageError("give exactly one of URL, --portal SLUG or --all")
     try:
-        run_crawl(url=url, slug=slug, all_portals=all_portals, registry=registry, archive_url=archive_url,
-                  max_pages=max_pages, max_depth=max_depth, polite=not no_politeness, log_file=log_file,
-                  progress=sys.stderr.isatty())
+        run_id = run_crawl(url=url, slug=slug, all_portals=all_portals, registry=registry, archive_url=archive_url,
+                           max_pages=max_pages, max_depth=max_depth, polite=not no_politeness, log_file=log_file,
+                           progress=sys.stderr.isatty())
+    except LockHeld as exc:
+        raise ExitError(str(exc), LOCKED) from None
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from None
+    if run_id is None:
+        raise click.ClickException("the crawl stopped before it opened a run in the archive (see its log)")
     from .report import print_runs_table
 
     with _open_archive(archive_url) as archive:
-        print_runs_table(archive.runs(1))  # the summary of the run that just ended
+        run = archive.run(run_id)
+    print_runs_table([run])  # the summary of the run that just ended
+    _exit_for(run)
+
+
+def _exit_for(run: dict) -> None:
+    """Exit 1 for a run that did not finish; otherwise return (exit 0)."""
+    if run["status"] != "finished":
+        raise click.ClickException(f"run {run['id']} did not finish ({run['status']})")
 
 
 @cli.command()
@@ -294,6 +315,17 @@ def demo(archive_url: str) -> None:
         print_articles_table(list(archive.iter_articles()))
         query = "chuyen doi so"  # typed without accents, as analysts do; finds "chuyển đổi số"
         print_search_table([hit.to_dict() for hit in search_archive(archive.engine, query, limit=5)], query)
+
+
+LOCKED = 4  # crawl: another run holds a portal's lock
+
+
+class ExitError(click.ClickException):
+    """A one-line error with an exit code of its own (crawl's 3 and 4)."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 class OneLineUsageError(click.ClickException):

@@ -10,6 +10,8 @@ import ipaddress
 import os
 from urllib.parse import urlsplit
 
+from .locks import run_locks
+
 SPIDER = "portal"
 
 
@@ -18,9 +20,10 @@ class CrawlError(Exception):
 
 
 def run_crawl(*, url=None, slug=None, all_portals=False, registry=None, archive_url="sqlite:///archive.db",
-              max_pages=None, max_depth=None, polite=True, log_file=None, quiet=False, progress=False) -> None:
-    targets = _target_hosts(url, slug, all_portals, registry)
-    if not polite and not all(_is_loopback(host) for host in targets):
+              max_pages=None, max_depth=None, polite=True, log_file=None, quiet=False, progress=False) -> int | None:
+    """Crawl while holding every target portal's run lock (LockHeld if another run has one); the run's id."""
+    targets = _targets(url, slug, all_portals, registry)
+    if not polite and not all(_is_loopback(host) for host in targets.values()):
         raise CrawlError("--no-politeness is only allowed when every target is a loopback address (127.0.0.1, localhost)")
     settings = _settings(archive_url, max_pages, max_depth, polite, log_file)
     if quiet:
@@ -30,8 +33,11 @@ def run_crawl(*, url=None, slug=None, all_portals=False, registry=None, archive_
     from scrapy.crawler import CrawlerProcess
 
     process = CrawlerProcess(settings)
-    process.crawl(SPIDER, url=url, portal=slug, all_portals=all_portals, registry=registry)
-    process.start()
+    crawler = process.create_crawler(SPIDER)
+    with run_locks(archive_url, targets):  # before crawl(): it may open the run at once
+        process.crawl(crawler, url=url, portal=slug, all_portals=all_portals, registry=registry)
+        process.start()
+    return crawler.stats.get_value("archive/run_id")  # set by the store pipeline when it opens the run
 
 
 def _settings(archive_url, max_pages, max_depth, polite, log_file):
@@ -53,9 +59,11 @@ def _settings(archive_url, max_pages, max_depth, polite, log_file):
     return settings
 
 
-def _target_hosts(url, slug, all_portals, registry) -> list[str]:
+def _targets(url, slug, all_portals, registry) -> dict[str, str]:
+    """Each target portal's slug (as the spider names it: an ad-hoc URL's is its host name) and host."""
     if url:
-        return [urlsplit(url).hostname or ""]
+        host = urlsplit(url).hostname or ""
+        return {host or "portal": host}
     from spiders.registry import DEFAULT_REGISTRY, RegistryError, load_registry
 
     try:
@@ -65,7 +73,7 @@ def _target_hosts(url, slug, all_portals, registry) -> list[str]:
     if not all_portals and slug not in portals:
         raise CrawlError(f"no portal {slug!r} in the registry (known: {', '.join(sorted(portals))})")
     chosen = portals.values() if all_portals else [portals[slug]]
-    return [urlsplit(p.base_url).hostname or "" for p in chosen]
+    return {p.slug: urlsplit(p.base_url).hostname or "" for p in chosen}
 
 
 def _is_loopback(host: str) -> bool:

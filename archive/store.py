@@ -131,9 +131,13 @@ class Archive:
         with Session(self.engine) as s:
             rows = s.scalars(select(CrawlRun).options(selectinload(CrawlRun.portal))
                              .order_by(CrawlRun.id.desc()).limit(limit))
-            return [{"id": r.id, "status": r.status, "portal": r.portal.slug if r.portal else None,
-                     "startedAt": iso_utc(r.started_at), "finishedAt": iso_utc(r.finished_at),
-                     "counts": r.counts, "settings": r.settings} for r in rows]
+            return [_run_dict(r) for r in rows]
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        """One run as ``runs`` lists it, or None."""
+        with Session(self.engine) as s:
+            row = s.get(CrawlRun, run_id, options=[selectinload(CrawlRun.portal)])
+            return _run_dict(row) if row else None
 
     def ensure_portal(self, slug: str, **fields: str | None) -> None:
         """Create or update a portal from the registry (base_url, platform, timezone, language)."""
@@ -232,6 +236,12 @@ def _run(s: Session, run_id: int) -> CrawlRun:
     if run is None:
         raise KeyError(f"no crawl run {run_id}")
     return run
+
+
+def _run_dict(r: CrawlRun) -> dict[str, Any]:
+    return {"id": r.id, "status": r.status, "portal": r.portal.slug if r.portal else None,
+            "startedAt": iso_utc(r.started_at), "finishedAt": iso_utc(r.finished_at),
+            "counts": r.counts, "settings": r.settings}
 
 
 def _bump(s: Session, run_id: int | None, **increments: int) -> None:

@@ -62,6 +62,7 @@ class Item:
     authors: tuple = ()
     image: tuple[str, str] | None = None
     files: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    modified: datetime | None = None  # when an editor last changed it (UTC); None: never since ``date``
 
     @property
     def path(self) -> str:
@@ -143,21 +144,42 @@ BY_ID = {item.id: item for item in ALL_ITEMS}
 BY_SLUG = {item.slug: item for item in ALL_ITEMS}
 
 
-def pages(sec: Section) -> int:
-    return -(-len(ITEMS[sec.key]) // PER_PAGE)
+class Catalog:
+    """The articles one Site serves, per section and newest first: the bundled ones until a test
+    publishes or edits some (``Site.publish``, ``Site.edit``), as editors do between two crawls."""
 
+    def __init__(self, items: dict[str, list[Item]] | None = None):
+        self.items = {key: list(section_items) for key, section_items in (items or ITEMS).items()}
+        self._index()
 
-def page_items(sec: Section, page: int) -> list[Item]:
-    return ITEMS[sec.key][(page - 1) * PER_PAGE: page * PER_PAGE]
+    def _index(self) -> None:
+        self.all_items = [item for section_items in self.items.values() for item in section_items]
+        self.by_id = {item.id: item for item in self.all_items}
+        self.by_slug = {item.slug: item for item in self.all_items}
 
+    def publish(self, item: Item) -> None:
+        """A new article goes on top of its section, pushing the others one place down the pager."""
+        self.items[item.section.key].insert(0, item)
+        self._index()
 
-def files_of() -> dict[str, tuple[Item, str]]:
-    """Every served document path → (its article, its label)."""
-    return {item.doc_path(name): (item, label) for item in ALL_ITEMS for name, label in item.files}
+    def replace(self, item: Item) -> None:
+        """An edited article keeps its place (lists are ordered by publication date)."""
+        section_items = self.items[item.section.key]
+        section_items[section_items.index(self.by_id[item.id])] = item
+        self._index()
 
+    def pages(self, sec: Section) -> int:
+        return -(-len(self.items[sec.key]) // PER_PAGE)
 
-def images_of() -> dict[str, Item]:
-    return {item.doc_path(item.image[0]): item for item in ALL_ITEMS if item.image}
+    def page_items(self, sec: Section, page: int) -> list[Item]:
+        return self.items[sec.key][(page - 1) * PER_PAGE: page * PER_PAGE]
+
+    def files_of(self) -> dict[str, tuple[Item, str]]:
+        """Every served document path → (its article, its label)."""
+        return {item.doc_path(name): (item, label) for item in self.all_items for name, label in item.files}
+
+    def images_of(self) -> dict[str, Item]:
+        return {item.doc_path(item.image[0]): item for item in self.all_items if item.image}
 
 
 # -- ground truth --------------------------------------------------------------------------
@@ -202,8 +224,10 @@ def _behaviour(item: Item) -> str | None:
             OLD_URL_TARGET: "301-target"}.get(item.id)
 
 
-def truth() -> Truth:
-    """What a complete, duplicate-free crawl of the sample portal must store (and must not)."""
+def truth(catalog: Catalog | None = None) -> Truth:
+    """What a complete, duplicate-free crawl of the sample portal must store (and must not);
+    ``catalog``: what a Site serves after articles were published or edited (default: the bundled ones)."""
+    catalog = catalog or Catalog()
     expected = [
         Expected(
             path=item.path, headline=item.title, datePublished=item.date.isoformat() + "+07:00",
@@ -211,9 +235,10 @@ def truth() -> Truth:
             aliases=_aliases(item), attachments=[item.doc_path(name) for name, _ in item.files],
             images=[item.doc_path(item.image[0])] if item.image else [], behaviour=_behaviour(item),
         )
-        for item in ALL_ITEMS
+        for item in catalog.all_items
     ]
     listings = ["/", "/vi/trang-chu"] + [list_path(sec, n, explicit) for sec in SECTIONS.values()
-                                         for n in range(1, pages(sec) + 1) for explicit in ((False, True) if n == 1 else (False,))]
+                                         for n in range(1, catalog.pages(sec) + 1)
+                                         for explicit in ((False, True) if n == 1 else (False,))]
     redirects = {OLD_URL: BY_ID[OLD_URL_TARGET].path, VANITY_DOCUMENTS: WPS_LIST}
     return Truth(expected, listings, [INTRO_URL], redirects, [MISSING_URL])

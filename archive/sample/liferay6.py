@@ -68,19 +68,19 @@ def calendar_portlet(layout: str, year: int, month0: int) -> str:
     return lr6_portlet("8", "Lịch công tác", body, "portlet-calendar")
 
 
-def featured_portlet(layout: str, back: str) -> str:
+def featured_portlet(cat: c.Catalog, layout: str, back: str) -> str:
     links = "".join(
         f'<li><a href="{c.with_redirect(item.path, back)}">{e(item.title)}</a> <span class="date">({item.date:%d/%m/%Y})</span></li>'
-        for item in c.ITEMS["news"][:4])
+        for item in cat.items["news"][:4])
     body = (f'<ul class="title-list">{links}</ul>'
             f'<div class="portlet-refresh"><a href="{e(exclusive_href(layout))}">Làm mới</a></div>')
     return lr6_portlet(f"101_INSTANCE_{c.FEATURED_INSTANCE}", "Tin nổi bật", body, "portlet-asset-publisher")
 
 
-def side_column(layout: str, back: str, cal: tuple[int, int] | None) -> str:
+def side_column(cat: c.Catalog, layout: str, back: str, cal: tuple[int, int] | None) -> str:
     today = date.today()
     year, month0 = cal or (today.year, today.month - 1)
-    return "\n".join((featured_portlet(layout, back), calendar_portlet(layout, year, month0), statistic_portlet()))
+    return "\n".join((featured_portlet(cat, layout, back), calendar_portlet(layout, year, month0), statistic_portlet()))
 
 
 # -- article bodies ------------------------------------------------------------------------
@@ -102,20 +102,20 @@ def paragraphs(item: c.Item) -> str:
     return "\n".join(out)
 
 
-def related(item: c.Item, back: str, heading: str) -> str:
-    others = [o for o in c.ITEMS[item.section.key] if o is not item][:5]
+def related(cat: c.Catalog, item: c.Item, back: str, heading: str) -> str:
+    others = [o for o in cat.items[item.section.key] if o.id != item.id][:5]
     links = "".join(f'<li><a href="{c.with_redirect(o.path, back)}">{e(o.title)}</a> '
                     f'<span class="date">({o.date:%d/%m/%Y})</span></li>' for o in others)
     return (f'<div class="related-news"><div class="related-news-title">{heading}</div>'
             f'<ul class="related-news-list">{links}</ul></div>')
 
 
-def news_detail(item: c.Item, back: str) -> str:
+def news_detail(cat: c.Catalog, item: c.Item, back: str, views: int = 0) -> str:
     """Custom template (like our ap-full-content fixture): title div, "Ngày đăng", sapo, text, signature."""
     inst = item.section.instance
     sapo = f'<div class="sapo-wrapper clearfix"><p class="sapo"><strong>{e(item.sapo)}</strong></p></div>' if item.sapo else ""
     return f"""<h1 class="asset-full-content-title">{e(item.title)}</h1>
-<div class="assetPublishDate block-timer"><span class="label-date">Ngày đăng</span> {news_date(item)} <span class="view-count">| Lượt xem: {item.id % 1700 + 120}</span></div>
+<div class="assetPublishDate block-timer"><span class="label-date">Ngày đăng</span> {news_date(item)} <span class="view-count">| Lượt xem: {item.id % 1700 + 120 + views}</span></div>
 <div class="asset-full-content show-asset-title">
 <div class="asset-content" id="_101_INSTANCE_{inst}_{item.id}">
 {sapo}
@@ -128,10 +128,10 @@ def news_detail(item: c.Item, back: str) -> str:
 <span class="print-action"><a class="taglib-icon" href="{e(print_href(item))}"><span class="taglib-text">In bài viết</span></a></span> |
 <span class="back-action"><a href="{e(back_link(back))}">Quay lại</a></span>
 </div>
-{related(item, back, "Các tin khác")}"""
+{related(cat, item, back, "Các tin khác")}"""
 
 
-def notice_detail(item: c.Item, back: str) -> str:
+def notice_detail(cat: c.Catalog, item: c.Item, back: str) -> str:
     """Stock 6.2 detail: ``taglib-header`` back link and ``h3.header-title``; the template prints the date."""
     inst = item.section.instance
     return f"""<div class="taglib-header ">
@@ -146,7 +146,7 @@ def notice_detail(item: c.Item, back: str) -> str:
 {paragraphs(item)}
 </div></div>
 </div>
-{related(item, back, "Các thông báo khác")}"""
+{related(cat, item, back, "Các thông báo khác")}"""
 
 
 def back_link(back: str) -> str:
@@ -154,21 +154,26 @@ def back_link(back: str) -> str:
     return parse_qs(urlsplit(back).query).get("redirect", [urlsplit(back).path.split("/-/")[0]])[0]
 
 
-def detail_page(item: c.Item, back: str, *, lang: str = "vi", cal=None, canonical: str | None = None) -> str:
+def detail_page(cat: c.Catalog, item: c.Item, back: str, *, views: int = 0, lang: str = "vi", cal=None,
+                canonical: str | None = None) -> str:
     sec = item.section
-    body = news_detail(item, back) if sec.key == "news" else notice_detail(item, back)
+    body = article_body(cat, item, back, views)
     css = "portlet-asset-publisher"
     main = (lr6_portlet(f"101_INSTANCE_{sec.instance}", None, body, css) if sec.key == "news"
             else lr6_portlet(f"101_INSTANCE_{sec.instance}", sec.title, body, css))
     switch = (c.detail_path(item, lang="vi"), c.detail_path(item, lang="en"))
     return lr6_page(f"{item.title} - {sec.title} - {c.PORTAL}", sec.title, sec.path, main,
-                    side_column(sec.path, back, cal), canonical=canonical, lang=lang, switch=switch,
+                    side_column(cat, sec.path, back, cal), canonical=canonical, lang=lang, switch=switch,
                     crumbs=((sec.title, sec.path),), current=item.title)
 
 
-def print_page(item: c.Item) -> str:
+def article_body(cat: c.Catalog, item: c.Item, back: str, views: int) -> str:
+    return news_detail(cat, item, back, views) if item.section.key == "news" else notice_detail(cat, item, back)
+
+
+def print_page(cat: c.Catalog, item: c.Item, views: int = 0) -> str:
     """``p_p_state=pop_up`` + ``viewMode=print``: the article alone, no theme, prints itself on load."""
-    body = news_detail(item, item.path) if item.section.key == "news" else notice_detail(item, item.path)
+    body = article_body(cat, item, item.path, views)
     return (f'<!DOCTYPE html>\n<html class="aui ltr" dir="ltr" lang="vi-VN"><head><title>{e(item.title)} - {e(c.PORTAL)}</title>'
             '<meta content="text/html; charset=UTF-8" http-equiv="content-type" /></head>\n'
             f'<body class="portal-popup yui3-skin-sam">\n{lr6_portlet(f"101_INSTANCE_{item.section.instance}", None, body)}\n'
@@ -188,8 +193,8 @@ def list_item(item: c.Item, back: str) -> str:
             f'<div class="asset-summary">{e(summary[:220])}</div></div></div>')
 
 
-def pager(sec: c.Section, page: int, state: str) -> str:
-    last, total = c.pages(sec), len(c.ITEMS[sec.key])
+def pager(cat: c.Catalog, sec: c.Section, page: int, state: str) -> str:
+    last, total = cat.pages(sec), len(cat.items[sec.key])
 
     def li(label: str, target: int, css: str = "", arrow: bool = True) -> str:
         off = target == page or not 1 <= target <= last
@@ -205,29 +210,29 @@ def pager(sec: c.Section, page: int, state: str) -> str:
             f'<div class="clearfix lfr-pagination"><ul class="pager lfr-pagination-buttons">{"".join(buttons)}</ul></div></div>')
 
 
-def list_page(sec: c.Section, page: int, back: str, *, state: str = "normal", lang: str = "vi", cal=None,
+def list_page(cat: c.Catalog, sec: c.Section, page: int, back: str, *, state: str = "normal", lang: str = "vi", cal=None,
               canonical: str | None = None) -> str:
-    items = "\n".join(list_item(item, back) for item in c.page_items(sec, page))
+    items = "\n".join(list_item(item, back) for item in cat.page_items(sec, page))
     rss = (f'<div class="subscribe-action"><a class="rss-link" href="{rss_href(sec)}">Đăng ký RSS</a></div>'
            if sec.key == "news" else "")
     back_icon = (f'<a class="portlet-icon-back" href="{sec.path}">Chuyển tới trang đầy đủ</a>' if state == "maximized" else "")
-    body = f'{back_icon}{rss}<div class="news-list">\n{items}\n</div>\n{pager(sec, page, state)}'
+    body = f'{back_icon}{rss}<div class="news-list">\n{items}\n</div>\n{pager(cat, sec, page, state)}'
     main = lr6_portlet(f"101_INSTANCE_{sec.instance}", sec.title, body, "portlet-asset-publisher")
     head = (f'<link href="{rss_href(sec)}" rel="alternate" title="{e(sec.title)}" type="application/atom+xml" />\n'
             if sec.key == "news" else "")
     switch = ("/vi" + sec.path[3:], "/en" + sec.path[3:])
-    return lr6_page(f"{sec.title} - {c.PORTAL}", sec.title, sec.path, main, side_column(sec.path, back, cal),
+    return lr6_page(f"{sec.title} - {c.PORTAL}", sec.title, sec.path, main, side_column(cat, sec.path, back, cal),
                     canonical=canonical, lang=lang, switch=switch, extra_head=head)
 
 
-def exclusive_fragment(layout: str, back: str) -> str:
+def exclusive_fragment(cat: c.Catalog, layout: str, back: str) -> str:
     """``p_p_state=exclusive``: the portlet's markup alone (no html, no theme)."""
-    return featured_portlet(layout, back)
+    return featured_portlet(cat, layout, back)
 
 
-def home_page(back: str, cal=None, canonical: str | None = None) -> str:
+def home_page(cat: c.Catalog, back: str, cal=None, canonical: str | None = None) -> str:
     """Home: slider, "Tin nổi bật" boxes per section, links box (301, 404, RSS), calendar."""
-    news, notices, digital = c.ITEMS["news"], c.ITEMS["notices"], c.ITEMS["digital"]
+    news, notices, digital = cat.items["news"], cat.items["notices"], cat.items["digital"]
     top = news[0]
     featured = (f'<div class="featured-news clearfix"><div class="featured-image"><a href="{e(c.with_redirect(top.path, back))}">'
                 f'<img alt="" src="{top.doc_path(top.image[0])}" /></a></div>'
@@ -245,7 +250,7 @@ def home_page(back: str, cal=None, canonical: str | None = None) -> str:
              f'<li><a href="{c.MISSING_URL}">Sơ đồ cổng thông tin</a></li>'
              f'<li><a href="{rss_href(c.SECTIONS["news"])}">RSS Tin tức sự kiện</a></li></ul>')
     side = "\n".join((lr6_portlet("56_INSTANCE_Lk4Wz7Nc2Xb9", "Liên kết", links, "portlet-journal-content"),
-                      side_column("/vi/trang-chu", back, cal)))
+                      side_column(cat, "/vi/trang-chu", back, cal)))
     return lr6_page(f"Trang chủ - {c.PORTAL}", "Trang chủ", "/vi/trang-chu", "\n".join(boxes), side, canonical=canonical)
 
 

@@ -29,8 +29,8 @@ def card(item: c.Item, css: str) -> str:
             f'<div class="limit-tin-descc-news">{e(item.paras[0][:200])}</div></div>')
 
 
-def pagination(sec: c.Section, page: int) -> str:
-    last, total = c.pages(sec), len(c.ITEMS[sec.key])
+def pagination(cat: c.Catalog, sec: c.Section, page: int) -> str:
+    last, total = cat.pages(sec), len(cat.items[sec.key])
 
     def li(inner: str, target: int, arrow: bool) -> str:
         off = target == page or not 1 <= target <= last
@@ -46,8 +46,8 @@ def pagination(sec: c.Section, page: int) -> str:
             f'{min(first + c.PER_PAGE - 1, total)} trong {total} mục.</div><ul class="pagination">{"".join(items)}</ul></div>')
 
 
-def latest_portlet(exclude: c.Item | None = None) -> str:
-    items = [i for i in c.ITEMS["digital"] if i is not exclude][:5]
+def latest_portlet(cat: c.Catalog, exclude: c.Item | None = None) -> str:
+    items = [i for i in cat.items["digital"] if exclude is None or i.id != exclude.id][:5]
     links = "".join(
         f'<li class="list-group-item list-group-item-flex"><div class="autofit-col autofit-col-expand">'
         f'<h4 class="list-group-title text-truncate-inline"><a class="text-truncate" href="{i.path}">{e(i.title)}</a></h4>'
@@ -55,18 +55,18 @@ def latest_portlet(exclude: c.Item | None = None) -> str:
     return lr7_portlet(LATEST, "Tin mới", f'<ul class="display-style-title-list list-group">{links}</ul>', "portlet-asset-publisher")
 
 
-def notices_portlet() -> str:
-    links = "".join(f'<li><a href="{i.path}">{e(i.title)}</a></li>' for i in c.ITEMS["notices"][:3])
+def notices_portlet(cat: c.Catalog) -> str:
+    links = "".join(f'<li><a href="{i.path}">{e(i.title)}</a></li>' for i in cat.items["notices"][:3])
     return lr7_portlet("com_liferay_journal_content_web_portlet_JournalContentPortlet_INSTANCE_Tz9Gb3Vf7Kd1",
                        "Thông báo", f'<ul class="list-unstyled">{links}</ul>', "portlet-journal-content")
 
 
-def list_page(sec: c.Section, page: int, back: str, canonical: str | None = None) -> str:
-    cards = "\n".join(card(i, "d-none d-md-block") + "\n" + card(i, "d-md-none") for i in c.page_items(sec, page))
+def list_page(cat: c.Catalog, sec: c.Section, page: int, back: str, canonical: str | None = None) -> str:
+    cards = "\n".join(card(i, "d-none d-md-block") + "\n" + card(i, "d-md-none") for i in cat.page_items(sec, page))
     body = (f'<div class="sort-bar"><a href="{e(sort_href(sec, back))}">Sắp xếp theo ngày đăng</a></div>\n'
-            f'<div class="news-items">\n{cards}\n</div>\n{pagination(sec, page)}')
+            f'<div class="news-items">\n{cards}\n</div>\n{pagination(cat, sec, page)}')
     main = lr7_portlet(f"{c.L7_AP}{sec.instance}", sec.title, body, "portlet-asset-publisher")
-    return lr7_page(f"{sec.title} - {c.PORTAL}", sec.path, main, notices_portlet(), canonical=canonical)
+    return lr7_page(f"{sec.title} - {c.PORTAL}", sec.path, main, notices_portlet(cat), canonical=canonical)
 
 
 def article_markup(item: c.Item) -> str:
@@ -83,7 +83,7 @@ def article_markup(item: c.Item) -> str:
             f'<div class="news-body">\n' + "\n".join(paras) + f"\n</div>\n{author}\n</div>")
 
 
-def detail_page(item: c.Item, canonical: str | None = None) -> str:
+def detail_page(cat: c.Catalog, item: c.Item, canonical: str | None = None) -> str:
     """Display page: the Web Content Display portlet, decorated, so its title bar repeats the headline."""
     sec = item.section
     crumbs = (f'<nav aria-label="Đường dẫn"><ol class="breadcrumb"><li class="breadcrumb-item"><a class="breadcrumb-link" '
@@ -95,5 +95,5 @@ def detail_page(item: c.Item, canonical: str | None = None) -> str:
                f'data-analytics-asset-title="{e(item.title)}" data-analytics-asset-type="web-content" '
                f'id="_{WCD}_journal_content_article_{item.id}">\n{article_markup(item)}\n</div>')
     main = lr7_portlet(BREADCRUMB, None, crumbs, "portlet-breadcrumb") + "\n" + lr7_portlet(WCD, item.title, article, "portlet-journal-content")
-    side = latest_portlet(item) + "\n" + notices_portlet()
+    side = latest_portlet(cat, item) + "\n" + notices_portlet(cat)
     return lr7_page(f"{item.title} - {c.PORTAL}", sec.path, main, side, canonical=canonical, sr_title=item.title)

@@ -19,19 +19,19 @@ def robots(base: str) -> str:
     return f"User-Agent: *\nDisallow:\nSitemap: {base}/sitemap.xml\n"
 
 
-def sitemap(base: str) -> str:
+def sitemap(cat: c.Catalog, base: str) -> str:
     """Section pages and the Liferay 7 display-page articles only: asset-publisher articles are never listed."""
     pages = ["/vi/trang-chu"] + [sec.path for sec in c.SECTIONS.values()]
     urls = [f"<url><loc>{escape(base + p)}</loc><changefreq>daily</changefreq><priority>0.5</priority></url>" for p in pages]
     urls += [f"<url><loc>{escape(base + i.path)}</loc><lastmod>{i.date:%Y-%m-%d}</lastmod>"
-             f"<changefreq>weekly</changefreq></url>" for i in c.ITEMS["digital"]]
+             f"<changefreq>weekly</changefreq></url>" for i in cat.items["digital"]]
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP}" '
             'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "\n".join(urls) + "\n</urlset>\n")
 
 
-def atom_feed(base: str, sec: c.Section) -> str:
+def atom_feed(cat: c.Catalog, base: str, sec: c.Section) -> str:
     """The asset publisher's feed (6.2 default ``atom_1.0``); entry authors are the CMS account, not bylines."""
-    items = c.ITEMS[sec.key]
+    items = cat.items[sec.key]
     entries = "".join(
         f"<entry><title>{escape(i.title)}</title><link rel=\"alternate\" href=\"{escape(base + i.path)}\"/>"
         f"<author><name>Quản trị viên</name></author><id>{escape(base + i.path)}</id>"

@@ -1,8 +1,10 @@
 """Serve the sample portal over HTTP: ``serve(host, port=0, slow_seconds=2.0) -> SampleServer``.
 
 A ``ThreadingHTTPServer`` in a daemon thread; silent unless ``log=True``. ``hits`` counts the
-requests per request target (path and query, exactly as sent) so tests can check how many
-requests a crawl made.
+requests per request target (path and query, exactly as sent), ``statuses`` the responses per
+status and ``bytes_sent`` their body bytes, so tests can check how many requests a crawl made and
+how much it downloaded. ``server.site`` is the portal itself: ``site.publish`` and ``site.edit``
+change it between two crawls; ``validators=False`` serves article pages without ETag/Last-Modified.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, method: str) -> None:
         owner: SampleServer = self.server.owner  # type: ignore[attr-defined]
-        owner.count(self.path, self.headers.get("User-Agent", ""))
         response = owner.site.respond(method, self.path, dict(self.headers.items()))
+        body = response.body if method != "HEAD" else b""
+        owner.count(self.path, self.headers.get("User-Agent", ""), response.status, len(body))
         if response.delay > 0:
             time.sleep(response.delay)
         self.send_response(response.status)
@@ -42,8 +45,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
-        if method != "HEAD":
-            self.wfile.write(response.body)
+        self.wfile.write(body)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (signature of the base class)
         if self.server.owner.log:  # type: ignore[attr-defined]
@@ -53,11 +55,14 @@ class _Handler(BaseHTTPRequestHandler):
 class SampleServer(LoopbackServer):
     """A running sample portal. Use as a context manager, or call ``close()``."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 2.0, log: bool = False):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 2.0, log: bool = False,
+                 validators: bool = True):
         super().__init__(_Handler, host, port, name="sample-portal")
-        self.site = Site(slow_seconds=slow_seconds)
+        self.site = Site(slow_seconds=slow_seconds, validators=validators)
         self.log = log
         self.hits: Counter[str] = Counter()
+        self.statuses: Counter[int] = Counter()
+        self.bytes_sent = 0  # response bodies only: what a crawl downloads, headers aside
         self.user_agents: set[str] = set()  # so tests can check the crawler identifies itself
         self._lock = threading.Lock()
 
@@ -66,12 +71,20 @@ class SampleServer(LoopbackServer):
         with self._lock:
             return sum(self.hits.values())
 
-    def count(self, target: str, user_agent: str = "") -> None:
+    def count(self, target: str, user_agent: str = "", status: int = 200, size: int = 0) -> None:
         with self._lock:
             self.hits[target] += 1
+            self.statuses[status] += 1
+            self.bytes_sent += size
             self.user_agents.add(user_agent)
 
+    def traffic(self) -> tuple[int, int]:
+        """(requests, body bytes) served so far: subtract two readings to measure one crawl."""
+        with self._lock:
+            return sum(self.hits.values()), self.bytes_sent
 
-def serve(host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 2.0, log: bool = False) -> SampleServer:
+
+def serve(host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 2.0, log: bool = False,
+          validators: bool = True) -> SampleServer:
     """Start the sample portal in a background thread and return it (already listening)."""
-    return SampleServer(host, port, slow_seconds, log).start()
+    return SampleServer(host, port, slow_seconds, log, validators).start()

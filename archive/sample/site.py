@@ -1,8 +1,14 @@
 """Routing for the sample portal: ``Site().respond(method, path_with_query) -> Response``.
 
-Pure apart from three bits of deliberate server state: the article that fails once (500
-then 200), the session counter behind first-visit ``;jsessionid=`` links, and the delay the
-slow page asks the server to wait (``Response.delay``; the server sleeps, not this module).
+Pure apart from deliberate server state: the article that fails once (500 then 200), the session
+counter behind first-visit ``;jsessionid=`` links, the view counters printed on news pages, the delay
+the slow page asks the server to wait (``Response.delay``; the server sleeps, not this module), and
+the catalog of articles, which ``publish`` and ``edit`` change between two crawls.
+
+Article pages carry validators, as a CMS that knows when an article last changed sends them: a weak
+``ETag`` of the article's content and its ``Last-Modified`` time, both blind to the sidebars and
+counters around it; a request whose ``If-None-Match`` or ``If-Modified-Since`` still holds gets a
+304 with no body. ``Site(validators=False)`` is the many real portals that send neither.
 """
 
 from __future__ import annotations
@@ -11,12 +17,15 @@ import hashlib
 import re
 import threading
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from html import escape
 from urllib.parse import parse_qs, urlsplit
 
 from . import content as c
-from . import liferay6, liferay7, resources, websphere
+from . import liferay6, liferay7, newsroom, resources, websphere
 
 HTML = "text/html; charset=UTF-8"
 LIFERAY_62 = "Liferay Portal Community Edition 6.2 CE GA6 (Newton / Build 6205 / January 6, 2016)"
@@ -28,6 +37,7 @@ STATIC = re.compile(r"\.(?:css|js|gif|png|jpe?g|ico|svg)$|^/image/|^/html/js/|^/
 SESSION = re.compile(r";jsessionid=[^/?#]*", re.I)
 HOME_LINK = re.compile(r'href="(/[^"#?]*)([^"]*)"')
 TONES = {0x300, 0x301, 0x303, 0x309, 0x323}  # grave, acute, tilde, hook above, dot below
+PORTAL_TIME = timezone(timedelta(hours=7))  # articles' dates are Asia/Ho_Chi_Minh wall-clock times
 
 
 @dataclass
@@ -69,11 +79,30 @@ def not_found(path: str) -> Response:
 class Site:
     """The portal: routes one request to a template, resource or status."""
 
-    def __init__(self, slow_seconds: float = 2.0):
+    def __init__(self, slow_seconds: float = 2.0, validators: bool = True):
         self.slow_seconds = slow_seconds
+        self.validators = validators
+        self.catalog = c.Catalog()
         self._lock = threading.Lock()
         self._failed_once: set[int] = set()
         self._sessions = 0
+        self._views: Counter[int] = Counter()
+
+    def publish(self, section_key: str, count: int = 1) -> list[c.Item]:
+        """Publish ``count`` new articles on top of a section ("news", "notices", "digital", "documents")."""
+        with self._lock:
+            items = []
+            for _ in range(count):
+                items.append(newsroom.new_article(self.catalog, section_key))
+                self.catalog.publish(items[-1])
+            return items
+
+    def edit(self, item_id: int) -> c.Item:
+        """Reword the last paragraph of an article: new content, a new ETag, a later Last-Modified."""
+        with self._lock:
+            item = newsroom.amended(self.catalog.by_id[item_id])
+            self.catalog.replace(item)
+            return item
 
     def respond(self, method: str, target: str, headers: dict | None = None) -> Response:
         if method not in ("GET", "HEAD"):
@@ -83,14 +112,15 @@ class Site:
         parts = urlsplit(target)
         path = SESSION.sub("", parts.path) or "/"
         current = path + (f"?{parts.query}" if parts.query else "")
-        return self._route(path, parts.query, current, base, headers)
+        response = self._route(path, parts.query, current, base, headers)
+        return not_modified(response) if still_fresh(response, headers) else response
 
     def _route(self, path: str, query: str, current: str, base: str, headers: dict) -> Response:
         qs = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
         if path == "/robots.txt":
             return Response(200, {"Content-Type": "text/plain; charset=UTF-8"}, resources.robots(base).encode())
         if path == "/sitemap.xml":
-            return Response(200, {"Content-Type": "application/xml; charset=UTF-8"}, resources.sitemap(base).encode())
+            return Response(200, {"Content-Type": "application/xml; charset=UTF-8"}, resources.sitemap(self.catalog, base).encode())
         if path in ("/", "/vi/trang-chu"):
             return self._home(current, qs, base + path, headers)
         if path == urlsplit(c.OLD_URL).path:
@@ -119,7 +149,7 @@ class Site:
 
     def _home(self, current: str, qs: dict, canonical: str, headers: dict) -> Response:
         cal = _calendar(qs)
-        response = page(liferay6.home_page(current, cal=cal, canonical=canonical), server=LIFERAY_62)
+        response = page(liferay6.home_page(self.catalog, current, cal=cal, canonical=canonical), server=LIFERAY_62)
         if "jsessionid" not in headers.get("cookie", "").lower():
             sid = self._new_session()
             response.headers["Set-Cookie"] = f"JSESSIONID={sid}; Path=/; HttpOnly"
@@ -134,13 +164,14 @@ class Site:
     def _old_url(self, qs: dict, base: str) -> Response:
         if qs.get("id") != c.OLD_URL.rsplit("=", 1)[1]:
             return not_found(c.OLD_URL)
-        return Response(301, {"Location": base + c.BY_ID[c.OLD_URL_TARGET].path, "Content-Type": HTML}, b"")
+        return Response(301, {"Location": base + self.catalog.by_id[c.OLD_URL_TARGET].path, "Content-Type": HTML}, b"")
 
     def _document(self, path: str) -> Response:
-        if path in c.files_of():
-            item, label = c.files_of()[path]
+        files = self.catalog.files_of()
+        if path in files:
+            item, label = files[path]
             return Response(200, {"Content-Type": "application/pdf"}, resources.pdf(label))
-        if path in c.images_of():
+        if path in self.catalog.images_of():
             return Response(200, {"Content-Type": "image/png"}, resources.png())
         return not_found(path)
 
@@ -160,6 +191,8 @@ class Site:
             if first:
                 return page("<html><body><h1>HTTP Status 500 - Internal Server Error</h1></body></html>", 500)
         response = page(html, server=server)
+        if self.validators:
+            response.headers.update(validators(item))
         if item.id == c.SLOW_ID:
             response.delay = self.slow_seconds
         if item.id == c.CP1258_ID:
@@ -177,51 +210,97 @@ class Site:
         if rss is not None:
             if rss != sec.instance or sec.key != "news":
                 return not_found(current)
-            return Response(200, {"Content-Type": "application/atom+xml; charset=UTF-8"}, resources.atom_feed(base, sec).encode())
+            return Response(200, {"Content-Type": "application/atom+xml; charset=UTF-8"},
+                            resources.atom_feed(self.catalog, base, sec).encode())
         if article_id is not None:
-            item = c.BY_ID.get(int(article_id))
+            item = self.catalog.by_id.get(int(article_id))
             if item is None or item.section is not sec or item.slug != slug:
                 return not_found(current)
-            html = liferay6.detail_page(item, current, lang=lang, cal=_calendar(qs), canonical=canonical)
+            html = liferay6.detail_page(self.catalog, item, current, views=self._view(item), lang=lang,
+                                        cal=_calendar(qs), canonical=canonical)
             return self._article(item, html, LIFERAY_62)
         return self._layout62(sec, lang, qs, current, canonical)
 
     def _layout62(self, sec: c.Section, lang: str, qs: dict, current: str, canonical: str) -> Response:
         ppid, state, ns = qs.get("p_p_id", ""), qs.get("p_p_state", "normal"), f"_101_INSTANCE_{sec.instance}_"
         if state == "pop_up" and qs.get(ns + "viewMode") == "print":
-            item = c.BY_ID.get(_int(qs.get(ns + "assetEntryId"), 0))
+            item = self.catalog.by_id.get(_int(qs.get(ns + "assetEntryId"), 0))
             if item is None or item.section is not sec:
                 return not_found(current)
-            return self._article(item, liferay6.print_page(item), LIFERAY_62)
+            return self._article(item, liferay6.print_page(self.catalog, item, self._view(item)), LIFERAY_62)
         if state == "exclusive":
-            return page(liferay6.exclusive_fragment(sec.path, current), server=LIFERAY_62)
+            return page(liferay6.exclusive_fragment(self.catalog, sec.path, current), server=LIFERAY_62)
         number = _int(qs.get(ns + "cur"), 1) if ppid == f"101_INSTANCE_{sec.instance}" else 1
-        number = min(max(number, 1), c.pages(sec))
-        html = liferay6.list_page(sec, number, current, state=state, lang=lang, cal=_calendar(qs), canonical=canonical)
+        number = min(max(number, 1), self.catalog.pages(sec))
+        html = liferay6.list_page(self.catalog, sec, number, current, state=state, lang=lang, cal=_calendar(qs),
+                                  canonical=canonical)
         return page(html, server=LIFERAY_62)
 
     def _liferay7(self, path: str, qs: dict, current: str, base: str) -> Response:
         sec = c.SECTIONS["digital"]
         if path.startswith("/w/"):
-            item = c.BY_SLUG.get(path[3:].rstrip("/"))
+            item = self.catalog.by_slug.get(path[3:].rstrip("/"))
             if item is None or item.section is not sec:
                 return not_found(path)
-            return self._article(item, liferay7.detail_page(item, canonical=base + item.path), LIFERAY_7)
+            return self._article(item, liferay7.detail_page(self.catalog, item, canonical=base + item.path), LIFERAY_7)
         if path.rstrip("/") != sec.path:
             return not_found(path)
-        number = min(max(_int(qs.get(f"_{c.L7_AP}{sec.instance}_cur"), 1), 1), c.pages(sec))
-        return page(liferay7.list_page(sec, number, current, canonical=base + _without_redirect(current)), server=LIFERAY_7)
+        number = min(max(_int(qs.get(f"_{c.L7_AP}{sec.instance}_cur"), 1), 1), self.catalog.pages(sec))
+        return page(liferay7.list_page(self.catalog, sec, number, current, canonical=base + _without_redirect(current)),
+                    server=LIFERAY_7)
 
     def _websphere(self, path: str, qs: dict) -> Response:
         if path.startswith(c.WPS_DETAIL):
             prefix = "wcm:path:/hoaphong/van-ban/"
             urile = qs.get("urile", "")
-            item = c.BY_SLUG.get(urile[len(prefix):]) if urile.startswith(prefix) else None
+            item = self.catalog.by_slug.get(urile[len(prefix):]) if urile.startswith(prefix) else None
             if item is None or item.section.key != "documents":
                 return not_found(path)
-            return self._article(item, websphere.detail_page(item), "")
-        number = min(max(_int(qs.get(c.WPS_PAGER), 1), 1), c.pages(c.SECTIONS["documents"]))
-        return page(websphere.list_page(number))
+            return self._article(item, websphere.detail_page(self.catalog, item), "")
+        number = min(max(_int(qs.get(c.WPS_PAGER), 1), 1), self.catalog.pages(c.SECTIONS["documents"]))
+        return page(websphere.list_page(self.catalog, number))
+
+    def _view(self, item: c.Item) -> int:
+        """One more view of a news page: the counter it prints changes on every visit, as real ones do."""
+        with self._lock:
+            self._views[item.id] += 1
+            return self._views[item.id]
+
+
+# -- validators ----------------------------------------------------------------------------
+
+def validators(item: c.Item) -> dict[str, str]:
+    """``ETag`` and ``Last-Modified`` of an article page: its content's, not the page's (weak: the
+    sidebars and counters around the article change without changing it)."""
+    content = repr((item.title, item.date, item.paras, item.sapo, item.sign, item.image, item.files))
+    modified = item.modified or item.date.replace(tzinfo=PORTAL_TIME)
+    return {"ETag": f'W/"{item.id}-{hashlib.sha256(content.encode()).hexdigest()[:16]}"',
+            "Last-Modified": format_datetime(modified.astimezone(timezone.utc), usegmt=True)}
+
+
+def still_fresh(response: Response, request_headers: dict) -> bool:
+    """RFC 9110 §13.2.2: ``If-None-Match`` decides when sent (weak comparison), else ``If-Modified-Since``."""
+    etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+    if response.status != 200 or not (etag or modified):
+        return False
+    if "if-none-match" in request_headers:
+        tags = [tag.strip().removeprefix("W/") for tag in request_headers["if-none-match"].split(",")]
+        return bool(etag) and ("*" in tags or etag.removeprefix("W/") in tags)
+    since = _http_date(request_headers.get("if-modified-since"))
+    return since is not None and modified is not None and _http_date(modified) <= since
+
+
+def not_modified(response: Response) -> Response:
+    """The 304 for a fresh response: its validators, no body."""
+    return Response(304, {name: response.headers[name] for name in ("ETag", "Last-Modified") if name in response.headers})
+
+
+def _http_date(value: str | None) -> datetime | None:
+    try:
+        when = parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
+    return when.replace(tzinfo=timezone.utc) if when and when.tzinfo is None else when  # "-0000": UTC too
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def portlet(wid: str, title: str, body: str) -> str:
 </section><a name="skipportlet{wid}"></a></div>"""
 
 
-def page(title: str, main: str, crumb: str) -> str:
+def page(cat: c.Catalog, title: str, main: str, crumb: str) -> str:
     nav = "".join(f'<li class="wpthemeNavListItem wpthemeLeft{" wpthemeSelected" if href == c.WPS_LIST else ""}">'
                   f'<a href="{href}"><span lang="vi" dir="ltr">{e(label)}</span></a></li>' for label, href in NAV)
     left = portlet("Z7_K4H0P8B0LG2Q30QHV8B6R20001", "Chuyên mục", '<ul class="menu-left">' + "".join(
@@ -69,7 +69,7 @@ def page(title: str, main: str, crumb: str) -> str:
 {main}
 </div>
 <div class="component-container wpthemeCol wpthemeLeft wpthemeCol3of12 ibmDndColumn" name="right">
-{newest_portlet()}
+{newest_portlet(cat)}
 </div>
 </div></div></div>
 <footer class="wpthemeFooter" role="contentinfo"><div class="wpthemeInner">{footer}</div></footer>
@@ -79,14 +79,14 @@ def page(title: str, main: str, crumb: str) -> str:
 """
 
 
-def newest_portlet() -> str:
-    links = "".join(f'<li><a href="{e(c.detail_path(i, "box"))}">{e(i.title)}</a></li>' for i in c.ITEMS["documents"][:5])
+def newest_portlet(cat: c.Catalog) -> str:
+    links = "".join(f'<li><a href="{e(c.detail_path(i, "box"))}">{e(i.title)}</a></li>' for i in cat.items["documents"][:5])
     return portlet("Z7_K4H0P8B0LG2Q30QHV8B6R20003", "Văn bản mới", f'<ul class="van-ban-moi">{links}</ul>')
 
 
-def pager(page: int) -> str:
+def pager(cat: c.Catalog, page: int) -> str:
     sec = c.SECTIONS["documents"]
-    last = c.pages(sec)
+    last = cat.pages(sec)
 
     def link(label: str, target: int) -> str:
         target = min(max(target, 1), last)
@@ -98,14 +98,14 @@ def pager(page: int) -> str:
     return '<div class="phan-trang">' + "&nbsp; ".join(parts) + "</div>"
 
 
-def list_page(page_no: int) -> str:
+def list_page(cat: c.Catalog, page_no: int) -> str:
     sec = c.SECTIONS["documents"]
     rows = "\n".join(
         f'<div class="vb-item"><a class="vb-title" href="{e(i.path)}">{e(i.title)}</a> '
         f'<span class="date">({i.date:%d/%m/%Y})</span><p class="vb-trich-yeu">{e(i.paras[0][:200])}</p></div>'
-        for i in c.page_items(sec, page_no))
-    main = portlet(MAIN_ID, sec.title, f'<div class="danh-sach-van-ban">\n{rows}\n</div>\n{pager(page_no)}')
-    return page(sec.title, main, "Văn bản")
+        for i in cat.page_items(sec, page_no))
+    main = portlet(MAIN_ID, sec.title, f'<div class="danh-sach-van-ban">\n{rows}\n</div>\n{pager(cat, page_no)}')
+    return page(cat, sec.title, main, "Văn bản")
 
 
 def article_markup(item: c.Item) -> str:
@@ -119,8 +119,8 @@ def article_markup(item: c.Item) -> str:
     return "\n".join(paras)
 
 
-def detail_page(item: c.Item) -> str:
-    docs = c.ITEMS["documents"]
+def detail_page(cat: c.Catalog, item: c.Item) -> str:
+    docs = cat.items["documents"]
     at = docs.index(item)
     others = [docs[(at + k) % len(docs)] for k in range(1, 6)]  # every document is in five "other" lists
     related = "".join(f'<li><a href="{e(c.detail_path(o, "box"))}">{e(o.title)}</a></li>' for o in others)
@@ -136,4 +136,4 @@ def detail_page(item: c.Item) -> str:
 <div class="cong-cu"><a href="javascript:window.print();" title="In trang"><img src="/wps/themeModules/themes/html/hoaphong/images/print.gif" alt=""></a> |&nbsp; <a href="#top">Đầu trang</a></div>
 <div class="related-news"><div class="tieu-de-khac">Các văn bản khác</div><ul>{related}</ul></div>
 </div>"""
-    return page(item.title, portlet(MAIN_ID, item.section.title, body), item.section.title)
+    return page(cat, item.title, portlet(MAIN_ID, item.section.title, body), item.section.title)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, BigInteger, CheckConstraint, DateTime, ForeignKey, Integer, MetaData, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Named constraints: unnamed ones cannot be dropped or altered by later migrations
@@ -25,6 +26,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 RUN_STATUSES = ("running", "finished", "failed", "interrupted")
+CAPTURE_TYPES = ("response", "revisit")  # the WARC record types a fetch is written as
 # The Article contract's fields in its own order (spiders/extract/article.py; a test keeps them in step).
 CONTRACT_FIELDS = ("url", "headline", "datePublished", "datePublishedRaw", "dateModified", "dateModifiedRaw",
                    "authors", "articleBody", "articleBodyHtml", "description", "breadcrumbs", "images",
@@ -161,6 +163,8 @@ class ArticleVersion(Base):
     captured_at: Mapped[datetime] = mapped_column(default=utcnow)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"), index=True)
     fields: Mapped[dict[str, Any]]  # the whole Article dict as stored, so any version can be shown or diffed
+    # The fetch this version was extracted from (migration 0007); None before captures existed.
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"), index=True)
 
 
 class ArticleAuthor(Base):
@@ -181,3 +185,29 @@ class Attachment(Base):
     url: Mapped[str] = mapped_column(Text)
     name: Mapped[str | None] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64))  # set once the file is downloaded
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"), index=True)
+
+
+class Capture(Base):
+    """One WARC record written for a fetched response: a full ``response`` or a ``revisit`` of an earlier one.
+
+    ``warc_file`` is relative to WARC_DIR, so the directory can move; offset and length are those of
+    the record's gzip member in the file (what CDXJ calls offset and length).
+    """
+
+    __tablename__ = "captures"
+    __table_args__ = (CheckConstraint(f"record_type IN {CAPTURE_TYPES!r}", name="record_type"),
+                      UniqueConstraint("warc_file", "warc_offset"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"), index=True)
+    url: Mapped[str] = mapped_column(Text, index=True)  # WARC-Target-URI
+    record_type: Mapped[str] = mapped_column(String(16))
+    warc_file: Mapped[str] = mapped_column(Text)
+    warc_offset: Mapped[int] = mapped_column(BigInteger)  # files rotate near 1 GB, but WARC_MAX_SIZE may be larger
+    warc_length: Mapped[int] = mapped_column(BigInteger)
+    record_id: Mapped[str] = mapped_column(Text)  # WARC-Record-ID, "<urn:uuid:…>"
+    payload_digest: Mapped[str] = mapped_column(Text)  # WARC-Payload-Digest, "sha256:<hex>"
+    status: Mapped[int | None]
+    fetched_at: Mapped[datetime]  # WARC-Date
+    # A revisit's original response; the original's payload is the one to read.
+    refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"))

@@ -80,3 +80,13 @@ def print_search_table(hits: list[dict], query: str = "") -> None:
         table.add_row(str(h["id"]), (h.get("datePublished") or "")[:10], Text(h.get("portal") or ""),
                       Text(h.get("headline") or ""), Text(h.get("snippet") or ""))
     _console().print(table)
+
+
+def print_verify_summary(directory, counts: list[tuple[str, int]]) -> None:
+    """What `verify` checked in a WARC directory, and how many problems it found."""
+    table = Table(title=Text(f"fixity of {directory}"))
+    table.add_column("checked")
+    table.add_column("count", justify="right")
+    for name, count in counts:
+        table.add_row(name, str(count), style="bold red" if name == "problems" and count else None)
+    _console().print(table)

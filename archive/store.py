@@ -21,6 +21,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, selectinload
 
+from .captures import CaptureStore, known_files
 from .db import BEGIN_OPTION, make_engine, upgrade
 from .filters import Filters
 from .models import (CONTRACT_FIELDS, RUN_STATUSES, Article, ArticleAuthor, ArticleVersion, Attachment, Author,
@@ -48,7 +49,7 @@ def content_hash(article: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
-class Archive:
+class Archive(CaptureStore):
     """An open archive. ``with Archive.open(url) as archive: ...``"""
 
     def __init__(self, engine: Engine):
@@ -153,8 +154,10 @@ class Archive:
     # -- articles ----------------------------------------------------------------------------
 
     def store_article(self, run_id: int | None, article: dict[str, Any], identity: str,
-                      portal_slug: str | None = None, section: str | None = None) -> str:
+                      portal_slug: str | None = None, section: str | None = None, capture_id: int | None = None) -> str:
         """Store one extracted Article dict under its identity: "new", "changed" or "unchanged".
+
+        ``capture_id``: the captures row of the response the article was extracted from; a new version points at it.
 
         "changed" adds a version and updates the current fields; the old version row stays.
         "unchanged" only moves ``last_seen``: the stored fields remain those of the version.
@@ -174,7 +177,8 @@ class Archive:
                 _apply(s, row, article, slug, section)
                 s.flush()
                 s.add(ArticleVersion(article_id=row.id, version=row.current_version, content_hash=digest,
-                                     captured_at=now, run_id=run_id, fields={**article, "portal": slug}))
+                                     captured_at=now, run_id=run_id, fields={**article, "portal": slug},
+                                     capture_id=capture_id))
             return result
 
     def get_article(self, key: int | str) -> dict[str, Any] | None:
@@ -270,10 +274,11 @@ def _apply(s: Session, row: Article, a: dict[str, Any], slug: str | None, sectio
     authors = [x for x in a.get("authors") or [] if x.get("name")]
     row.authors = [ArticleAuthor(position=i, author=_author(s, x["name"]), role=x.get("role"),
                                  name_raw=x.get("nameRaw")) for i, x in enumerate(authors)]
-    known = {att.url: att.sha256 for att in row.attachments}  # a downloaded file's digest survives a re-crawl
     files = [x for x in a.get("attachments") or [] if x.get("url")]
+    known = known_files(s, row.attachments, [x["url"] for x in files])  # a downloaded file's digest survives a re-crawl
     row.attachments = [Attachment(position=i, url=x["url"], name=x.get("name"),
-                                  sha256=x.get("sha256") or known.get(x["url"])) for i, x in enumerate(files)]
+                                  sha256=x.get("sha256") or known.get(x["url"], (None, None))[0],
+                                  capture_id=known.get(x["url"], (None, None))[1]) for i, x in enumerate(files)]
 
 
 def section_of(breadcrumbs: list[Any], headline: str) -> str | None:

@@ -30,14 +30,19 @@ def run_crawl(*, url=None, slug=None, all_portals=False, registry=None, archive_
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     if progress:
         settings.set("ARCHIVE_PROGRESS", True, priority="cmdline")
+    with run_locks(archive_url, targets):  # before Scrapy starts: a refused run logs nothing but its one line
+        return _crawl(settings, url=url, portal=slug, all_portals=all_portals, registry=registry)
+
+
+def _crawl(settings, **spider_args) -> int | None:
+    """Run the spider to the end; the id of the run the store pipeline opened (None if it never did)."""
     from scrapy.crawler import CrawlerProcess
 
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(SPIDER)
-    with run_locks(archive_url, targets):  # before crawl(): it may open the run at once
-        process.crawl(crawler, url=url, portal=slug, all_portals=all_portals, registry=registry)
-        process.start()
-    return crawler.stats.get_value("archive/run_id")  # set by the store pipeline when it opens the run
+    process.crawl(crawler, **spider_args)
+    process.start()
+    return crawler.stats.get_value("archive/run_id")
 
 
 def _settings(archive_url, max_pages, max_depth, polite, log_file):

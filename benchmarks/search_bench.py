@@ -681,9 +681,9 @@ def _per_query(run: Run) -> list[str]:
         "",
         f"Overlap: how many of search()'s top {LIMIT} the naive query also returns. In newest order both sort the "
         "same way, ties included, so anything short of complete would be a bug. In relevance order search() "
-        f"scores a pool of the {CANDIDATES:,} newest matches (`archive.search.CANDIDATES`) its own way "
-        "(archive/search.py), so the overlap shows how close its top 20 comes to ranking every match by "
-        "bm25 (SQLite) or ts_rank (PostgreSQL).",
+        f"scores a pool of the newest matches ({CANDIDATES['sqlite']:,} on SQLite, {CANDIDATES['postgresql']:,} "
+        "on PostgreSQL: `archive.search.CANDIDATES`) its own way (archive/search.py), so the overlap shows how "
+        "close its top 20 comes to ranking every match by bm25 (SQLite) or ts_rank (PostgreSQL).",
         "",
     ]
     for name, measured in run.measured.items():

@@ -41,6 +41,12 @@ EXTENSIONS = {
 }
 ARCHIVE_PROGRESS = False  # `portal-archive crawl` turns it on when stderr is a terminal
 ARCHIVE_PROGRESS_INTERVAL = 0.5  # seconds between refreshes of the status line
+
+# -- Run health (archive/health.py): exit code 3 and alerts; env PORTAL_ARCHIVE_<name without ARCHIVE_> --------
+ARCHIVE_MAX_FAILURE_RATE = float(os.environ.get("PORTAL_ARCHIVE_MAX_FAILURE_RATE", 0.1))  # failed / fetched pages
+ARCHIVE_COVERAGE_DROP = float(os.environ.get("PORTAL_ARCHIVE_COVERAGE_DROP", 0.2))  # fill-rate fall that degrades a run
+ARCHIVE_ALERT_WEBHOOK = os.environ.get("PORTAL_ARCHIVE_ALERT_WEBHOOK") or None  # POST each unhealthy run's JSON here
+ARCHIVE_ALERT_FILE = os.environ.get("PORTAL_ARCHIVE_ALERT_FILE") or None  # and/or append it as one JSON line here
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.normalize.NormalizePipeline": 150,

@@ -101,6 +101,8 @@ def crawl(url, slug, all_portals, registry, archive_url, max_pages, max_depth, n
       0  the run finished
       1  crash, or the run did not finish (interrupted)
       2  usage error
+      3  the run finished, but its failed pages are over ARCHIVE_MAX_FAILURE_RATE
+         or it is degraded: field coverage fell (`portal-archive runs --failures ID`)
       4  another run holds the lock of one of these portals (nothing was crawled)
     """
     from .crawl import CrawlError, run_crawl
@@ -126,22 +128,47 @@ def crawl(url, slug, all_portals, registry, archive_url, max_pages, max_depth, n
     _exit_for(run)
 
 
+def _run_with_failures(archive, run_id: int) -> dict:
+    """The run, with its failures read from the pages table if it has no summary yet (still running)."""
+    from .health import failure_summary
+
+    run = archive.run(run_id)
+    if run is None:
+        raise click.ClickException(f"no run {run_id} in the archive")
+    if "failures" not in run["counts"]:
+        run["counts"]["failures"] = failure_summary(archive.run_failures(run_id))
+    return run
+
+
 def _exit_for(run: dict) -> None:
-    """Exit 1 for a run that did not finish; otherwise return (exit 0)."""
+    """Exit 1 for a run that did not finish, 3 (a warning line per problem) for one that is not healthy."""
+    from .health import problems
+
     if run["status"] != "finished":
         raise click.ClickException(f"run {run['id']} did not finish ({run['status']})")
+    lines = problems(run["counts"])
+    for line in lines:
+        click.echo(f"warning: run {run['id']}: {line}", err=True)
+    if lines:
+        sys.exit(UNHEALTHY)
 
 
 @cli.command()
 @ARCHIVE_OPTION
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many runs, newest first.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def runs(archive_url: str, limit: int, fmt: str) -> None:
-    """List crawl runs with their counts: pages, new/changed/unchanged articles, errors."""
+@click.option("--failures", "failures_of", type=int, metavar="RUN_ID",
+              help="Show why run RUN_ID is unhealthy: failed pages by reason, with examples, and fields that fell.")
+def runs(archive_url: str, limit: int, fmt: str, failures_of: int | None) -> None:
+    """List crawl runs with their counts: pages, new/changed/unchanged articles, errors, health."""
     with _open_archive(archive_url) as archive:
-        rows = archive.runs(limit)
+        rows = archive.runs(limit) if failures_of is None else [_run_with_failures(archive, failures_of)]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif failures_of is not None:
+        from .report import print_run_problems
+
+        print_run_problems(rows[0])
     else:
         from .report import print_runs_table
 
@@ -317,6 +344,7 @@ def demo(archive_url: str) -> None:
         print_search_table([hit.to_dict() for hit in search_archive(archive.engine, query, limit=5)], query)
 
 
+UNHEALTHY = 3  # crawl: finished, but failures over the limit or degraded coverage
 LOCKED = 4  # crawl: another run holds a portal's lock
 
 

@@ -32,8 +32,11 @@ def _short(path: str, keep: int = 3) -> str:
 
 def print_runs_table(runs: list[dict]) -> None:
     """Crawl runs, newest first, with what each one found and failed (fits an 80-column terminal)."""
+    from .health import health
+
     table = Table(title="crawl runs")
-    for column in ("run", "portal", "status", "started (UTC)", "took", "pages", "new", "changed", "same", "errors"):
+    for column in ("run", "portal", "status", "started (UTC)", "took", "pages", "new", "changed", "same", "errors",
+                   "health"):
         table.add_column(column, no_wrap=column in ("status", "started (UTC)"))
     for run in runs:
         counts = run.get("counts") or {}
@@ -41,8 +44,30 @@ def print_runs_table(runs: list[dict]) -> None:
             str(run["id"]), run.get("portal") or "", run["status"], (run.get("startedAt") or "")[:16].replace("T", " "),
             _took(run.get("startedAt"), run.get("finishedAt")),
             *(str(counts.get(key, 0)) for key in ("pages", "articles_new", "articles_changed", "articles_unchanged", "errors")),
+            health(run),
         )
     _console().print(table)
+
+
+def print_run_problems(run: dict) -> None:
+    """``runs --failures ID``: the run's verdict, its failed pages by reason, and its fields that fell."""
+    from .health import health, problems
+
+    counts = run.get("counts") or {}
+    console = _console()
+    rate = counts.get("failure_rate")
+    console.print(Text(f"run {run['id']} ({run['status']}): {health(run) or 'no verdict yet'}; "
+                       f"{counts.get('errors', 0)} of {counts.get('pages', 0)} pages failed"
+                       + (f" ({rate:.1%}, limit {counts['max_failure_rate']:.0%})" if rate is not None
+                          and counts.get("max_failure_rate") is not None else "")))
+    for line in problems(counts):
+        console.print(Text(f"  {line}"))
+    table = Table(title="failed pages by reason")
+    for column in ("reason", "pages", "examples"):
+        table.add_column(column, overflow="fold")
+    for failure in counts.get("failures") or []:
+        table.add_row(Text(failure["reason"]), str(failure["pages"]), Text("\n".join(failure["examples"])))
+    console.print(table)
 
 
 def _took(started: str | None, finished: str | None) -> str:

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, case, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, selectinload
 
@@ -127,18 +127,37 @@ class Archive(CaptureStore):
                     "lastModified": page.last_modified, "contentSha256": page.content_sha256,
                     "fetchedAt": iso_utc(page.fetched_at), "error": page.error}
 
-    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
-        """The latest runs, newest first."""
+    def runs(self, limit: int = 20, before: int | None = None) -> list[dict[str, Any]]:
+        """The latest runs (or the latest that started before run ``before``), newest first."""
+        stmt = select(CrawlRun).options(selectinload(CrawlRun.portal)).order_by(CrawlRun.id.desc()).limit(limit)
+        if before is not None:
+            stmt = stmt.where(CrawlRun.id < before)
         with Session(self.engine) as s:
-            rows = s.scalars(select(CrawlRun).options(selectinload(CrawlRun.portal))
-                             .order_by(CrawlRun.id.desc()).limit(limit))
-            return [_run_dict(r) for r in rows]
+            return [_run_dict(r) for r in s.scalars(stmt)]
 
     def run(self, run_id: int) -> dict[str, Any] | None:
         """One run as ``runs`` lists it, or None."""
         with Session(self.engine) as s:
             row = s.get(CrawlRun, run_id, options=[selectinload(CrawlRun.portal)])
             return _run_dict(row) if row else None
+
+    def run_failures(self, run_id: int) -> list[tuple[str, str]]:
+        """``(url, error)`` of each page whose latest fetch, in this run, failed."""
+        with Session(self.engine) as s:
+            return [tuple(row) for row in s.execute(
+                select(Page.url, Page.error).where(Page.run_id == run_id, Page.error.is_not(None)).order_by(Page.id))]
+
+    def run_coverage(self, run_id: int) -> dict[str, dict[str, int]]:
+        """Per portal: the articles the run stored or saw again (``last_seen`` since it started) and how
+        many of them have a headline, datePublished, articleBody and authors (archive/coverage.py)."""
+        started = select(CrawlRun.started_at).where(CrawlRun.id == run_id).scalar_subquery()
+        has_author = select(ArticleAuthor.article_id).where(ArticleAuthor.article_id == Article.id).exists()
+        filled = [func.count(func.nullif(column, "")) for column in (Article.headline, Article.date_published, Article.body)]
+        stmt = (select(Portal.slug, func.count(), *filled, func.coalesce(func.sum(case((has_author, 1), else_=0)), 0))
+                .join(Portal, Article.portal_id == Portal.id).where(Article.last_seen >= started).group_by(Portal.slug))
+        keys = ("articles", "headline", "datePublished", "articleBody", "authors")
+        with Session(self.engine) as s:
+            return {slug: dict(zip(keys, numbers)) for slug, *numbers in s.execute(stmt)}
 
     def ensure_portal(self, slug: str, **fields: str | None) -> None:
         """Create or update a portal from the registry (base_url, platform, timezone, language)."""

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
+from archive import health
 from archive.store import Archive
+
+logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
@@ -20,7 +25,7 @@ class StorePipeline:
         self.archive = Archive.open(self.archive_url)
         slugs = [p.slug for p in getattr(self.crawler.spider, "portals", [])]
         self.run_id = self.archive.start_run(portal_slug=slugs[0] if len(slugs) == 1 else None,
-                                             settings={"portals": slugs})
+                                             settings={"portals": slugs, **_limits(self.crawler.settings)})
         self.crawler.stats.set_value("archive/run_id", self.run_id)
 
     def process_item(self, item):
@@ -29,7 +34,17 @@ class StorePipeline:
         return item
 
     def close_spider(self):
-        # The archive tallied pages, errors and articles as they were written; only the outcome is new here.
+        # The archive tallied pages, errors and articles as they were written; the outcome and its verdict are new here.
         reason = self.crawler.stats.get_value("finish_reason", "finished")
-        self.archive.finish_run(self.run_id, "finished" if reason in ("finished", "closespider_pagecount") else "interrupted")
+        status = "finished" if reason in ("finished", "closespider_pagecount") else "interrupted"
+        settings = self.crawler.settings
+        limits = health.Limits(settings.getfloat("ARCHIVE_MAX_FAILURE_RATE", 0.1), settings.getfloat("ARCHIVE_COVERAGE_DROP", 0.2))
+        alerts = health.AlertTargets(settings.get("ARCHIVE_ALERT_WEBHOOK"), settings.get("ARCHIVE_ALERT_FILE"))
+        for line in health.finish(self.archive, self.run_id, status, limits, alerts):
+            logger.warning("run %s: %s", self.run_id, line)
         self.archive.close()
+
+
+def _limits(settings) -> dict:
+    """The run's page and depth limits: coverage is compared only between runs with the same (archive/health.py)."""
+    return {"maxPages": settings.getint("CLOSESPIDER_PAGECOUNT") or None, "maxDepth": settings.getint("DEPTH_LIMIT") or None}

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler
 
 from .loopback import LoopbackServer
 from .site import Site
+from .themes import restyle
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -35,7 +36,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, method: str) -> None:
         owner: SampleServer = self.server.owner  # type: ignore[attr-defined]
-        response = owner.site.respond(method, self.path, dict(self.headers.items()))
+        response = restyle(owner.site.respond(method, self.path, dict(self.headers.items())), owner.theme)
         body = response.body if method != "HEAD" else b""
         owner.count(self.path, self.headers.get("User-Agent", ""), response.status, len(body))
         if response.delay > 0:
@@ -54,6 +55,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 class SampleServer(LoopbackServer):
     """A running sample portal. Use as a context manager, or call ``close()``."""
+
+    theme: str | None = None  # a skin of archive/sample/themes.py for every HTML page; None: as designed
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 2.0, log: bool = False,
                  validators: bool = True):
@@ -85,6 +88,8 @@ class SampleServer(LoopbackServer):
 
 
 def serve(host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 2.0, log: bool = False,
-          validators: bool = True) -> SampleServer:
+          validators: bool = True, theme: str | None = None) -> SampleServer:
     """Start the sample portal in a background thread and return it (already listening)."""
-    return SampleServer(host, port, slow_seconds, log, validators).start()
+    server = SampleServer(host, port, slow_seconds, log, validators)
+    server.theme = theme
+    return server.start()

@@ -34,14 +34,15 @@ def baseline(history: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def drops(portal: str, before: dict[str, Any] | None, now: dict[str, Any], max_drop: float,
-          count_drop: float) -> list[dict[str, Any]]:
-    """What fell from ``before`` to ``now``: a fill rate by more than ``max_drop`` (absolute), or the
-    article count by more than ``count_drop`` of itself. One ``{portal, field, before, now}`` each."""
-    if before is None:
-        return []
+          count_drop: float, count_before: float | None = None) -> list[dict[str, Any]]:
+    """What fell to ``now``: a fill rate by more than ``max_drop`` (absolute) from ``before``, or the
+    article count by more than ``count_drop`` of ``count_before`` (a baseline of its own: only runs
+    that could find as many articles compare). One ``{portal, field, before, now}`` each."""
     found = []
-    if before["articles"] and now["articles"] < before["articles"] * (1 - count_drop):
-        found.append(_drop(portal, "articles", before["articles"], now["articles"]))
+    if count_before and now["articles"] < count_before * (1 - count_drop):
+        found.append(_drop(portal, "articles", count_before, now["articles"]))
+    if before is None:
+        return found
     if now["articles"] >= MIN_ARTICLES and (before["articles"] or 0) >= MIN_ARTICLES:
         found += [_drop(portal, field, before[field], now[field]) for field in FIELDS
                   if before[field] is not None and now[field] is not None and before[field] - now[field] > max_drop]

@@ -86,9 +86,23 @@ def coverage_verdict(archive, run: dict[str, Any], limits: Limits) -> dict[str, 
     # A portal the run found no article on is the clearest drop of all: it must be measured too.
     coverage = {slug: fill_rates(tallies.get(slug, {})) for slug in sorted(set(portals) | set(tallies))}
     earlier = comparable(archive.runs(HISTORY, before=run["id"]), run)
-    degraded = [drop for slug, now in coverage.items()
-                for drop in drops(slug, baseline(_history(earlier, slug)), now, limits.coverage_drop, COUNT_DROP)]
+    degraded = [drop for slug, now in coverage.items() for drop in _drops(slug, now, run, earlier, limits)]
     return {"coverage": coverage, "degraded": degraded}
+
+
+def _drops(slug: str, now: dict[str, Any], run: dict[str, Any], earlier: list[dict[str, Any]],
+           limits: Limits) -> list[dict[str, Any]]:
+    """Fill rates compare with every earlier comparable run; the article count only with runs of the
+    same kind, since an incremental run stops paging where the articles are known and so sees fewer."""
+    same_kind = [r for r in earlier if incremental(r, slug) == incremental(run, slug)]
+    count = baseline(_history(same_kind, slug))
+    return drops(slug, baseline(_history(earlier, slug)), now, limits.coverage_drop, COUNT_DROP,
+                 count_before=count["articles"] if count else None)
+
+
+def incremental(run: dict[str, Any], slug: str) -> bool:
+    """Whether the run crawled ``slug`` incrementally (pipelines/store.py records it at the start)."""
+    return slug in ((run.get("settings") or {}).get("incremental") or [])
 
 
 def comparable(runs: list[dict[str, Any]], run: dict[str, Any]) -> list[dict[str, Any]]:

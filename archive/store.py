@@ -159,6 +159,12 @@ class Archive(CaptureStore):
         with Session(self.engine) as s:
             return {slug: dict(zip(keys, numbers)) for slug, *numbers in s.execute(stmt)}
 
+    def portals_with_articles(self, slugs: list[str]) -> set[str]:
+        """Which of these portals already have an article in the archive."""
+        stmt = select(Portal.slug).where(Portal.slug.in_(slugs), select(Article.id).where(Article.portal_id == Portal.id).exists())
+        with Session(self.engine) as s:
+            return set(s.scalars(stmt))
+
     def ensure_portal(self, slug: str, **fields: str | None) -> None:
         """Create or update a portal from the registry (base_url, platform, timezone, language)."""
         unknown = set(fields) - {"base_url", "platform", "timezone", "language"}

@@ -25,13 +25,21 @@ class StorePipeline:
         self.archive = Archive.open(self.archive_url)
         slugs = [p.slug for p in getattr(self.crawler.spider, "portals", [])]
         self.run_id = self.archive.start_run(portal_slug=slugs[0] if len(slugs) == 1 else None,
-                                             settings={"portals": slugs, **_limits(self.crawler.settings)})
+                                             settings={"portals": slugs, **_limits(self.crawler.settings),
+                                                       "incremental": self._incremental(slugs)})
         self.crawler.stats.set_value("archive/run_id", self.run_id)
 
     def process_item(self, item):
         outcome = self.archive.store_article(self.run_id, item["article"], item["identity"], portal_slug=item.get("portal"))
         self.crawler.stats.inc_value(f"archive/articles_{outcome}")
         return item
+
+    def _incremental(self, slugs: list[str]) -> list[str]:
+        """The portals this run crawls incrementally: those with articles already, unless ARCHIVE_FULL
+        (spiders/incremental.py). Their article counts compare only with runs of the same kind."""
+        if self.crawler.settings.getbool("ARCHIVE_FULL"):
+            return []
+        return sorted(self.archive.portals_with_articles(slugs))
 
     def close_spider(self):
         # The archive tallied pages, errors and articles as they were written; the outcome and its verdict are new here.

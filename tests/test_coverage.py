@@ -33,10 +33,16 @@ def test_a_field_that_falls_by_more_than_the_limit_is_a_drop():
 
 
 def test_an_article_count_that_halves_is_a_drop_and_rates_of_a_few_articles_are_not_judged():
-    found = drops("hoaphong", coverage(articles=40), coverage(articles=3, date=0.0), max_drop=0.2, count_drop=0.5)
+    found = drops("hoaphong", coverage(articles=40), coverage(articles=3, date=0.0), 0.2, 0.5, count_before=40)
     assert found == [{"portal": "hoaphong", "field": "articles", "before": 40, "now": 3}]
     assert describe(found[0]) == "hoaphong: 3 articles (was 40)"
-    assert drops("hoaphong", coverage(articles=40), coverage(articles=21), 0.2, 0.5) == []
+    assert drops("hoaphong", coverage(articles=40), coverage(articles=21), 0.2, 0.5, count_before=40) == []
+
+
+def test_the_count_is_judged_only_against_its_own_baseline():
+    assert drops("hoaphong", coverage(articles=40), coverage(articles=12), 0.2, 0.5) == []  # no count baseline
+    assert drops("hoaphong", None, coverage(articles=0), 0.2, 0.5, count_before=12) == [
+        {"portal": "hoaphong", "field": "articles", "before": 12, "now": 0}]
 
 
 def test_nothing_to_compare_with_is_no_drop():

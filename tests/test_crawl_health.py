@@ -65,6 +65,7 @@ def test_a_redesign_that_loses_dates_and_authors_exits_3_warns_and_alerts(tmp_pa
 
     shown = json.loads(run_cli("runs", "--archive", archive, "--format", "json").stdout)
     assert shown[0]["counts"]["degraded"] == alert["degraded"] and shown[1]["counts"]["degraded"] == []
+    assert shown[0]["settings"]["incremental"] == ["127.0.0.1"] and shown[1]["settings"]["incremental"] == []
     table = run_cli("runs", "--archive", archive).stdout
     assert "degraded" in table and "health" in table
 

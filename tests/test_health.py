@@ -72,6 +72,16 @@ def test_articles_not_seen_again_count_as_missing(archive):
     assert run["counts"]["degraded"] == [{"portal": "p", "field": "articles", "before": 20, "now": 6}]
 
 
+def test_an_incremental_run_sees_fewer_articles_without_being_degraded_but_its_fields_are_judged(archive):
+    crawl(archive, [article(n) for n in range(20)])  # the first crawl finds everything
+    nightly = crawl(archive, [article(n) for n in range(6)], settings={"incremental": ["p"]})
+    assert nightly["counts"]["degraded"] == []  # it stopped paging at known articles: fewer is normal
+    redesigned = crawl(archive, [article(n, dated=False) for n in range(6)], settings={"incremental": ["p"]})
+    assert [d["field"] for d in redesigned["counts"]["degraded"]] == ["datePublished"]
+    empty = crawl(archive, [], settings={"incremental": ["p"]})
+    assert empty["counts"]["degraded"] == [{"portal": "p", "field": "articles", "before": 6, "now": 0}]
+
+
 def test_a_run_with_other_page_limits_is_no_baseline(archive):
     crawl(archive, [article(n) for n in range(20)])
     capped = crawl(archive, [article(n) for n in range(4)], settings={"maxPages": 10})

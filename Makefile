@@ -11,12 +11,16 @@ $(STAMP): pyproject.toml
 	# pip 23 fails to resolve lxml's extras: upgrade pip in the venv first.
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,bench,all]'
+	# pywb (the replay extra) pins redis==2.10.6, which scrapy-redis cannot use: it gets a venv of its own.
+	$(PYTHON) -m venv $(VENV)/replay
+	$(VENV)/replay/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/replay/bin/python -m pip install --quiet -e '.[replay]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
 demo: $(STAMP)
-	rm -f archive.db archive.db-wal archive.db-shm
+	rm -rf archive.db archive.db-wal archive.db-shm archive.db.warc
 	$(BIN)/portal-archive demo --archive sqlite:///archive.db
 
 test: $(STAMP)
@@ -30,4 +34,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/search_bench.py --export --write BENCHMARKS.md
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache archive.db archive.db-wal archive.db-shm
+	rm -rf $(VENV) build *.egg-info .pytest_cache archive.db archive.db-wal archive.db-shm archive.db.warc

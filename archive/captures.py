@@ -59,9 +59,13 @@ class CaptureStore:
             return CaptureRef.of(row) if row else None
 
     def latest_payload(self, url: str) -> CaptureRef | None:
-        """The response record holding the payload of ``url``'s newest capture (a revisit's original)."""
+        """The response record holding the payload of ``url``'s newest capture (a revisit's original).
+
+        A 304 answer carries no payload, so it is passed over: the capture before it still holds the page.
+        """
         with Session(self.engine) as s:
-            newest = s.scalars(select(Capture).where(Capture.url == url).order_by(Capture.id.desc()).limit(1)).first()
+            newest = s.scalars(select(Capture).where(Capture.url == url, Capture.status.is_distinct_from(304))
+                               .order_by(Capture.id.desc()).limit(1)).first()
             if newest is not None and newest.refers_to_id is not None:
                 newest = s.get(Capture, newest.refers_to_id)
             return CaptureRef.of(newest) if newest else None

@@ -20,12 +20,15 @@ class CrawlError(Exception):
 
 
 def run_crawl(*, url=None, slug=None, all_portals=False, registry=None, archive_url="sqlite:///archive.db",
-              max_pages=None, max_depth=None, polite=True, log_file=None, quiet=False, progress=False) -> int | None:
+              max_pages=None, max_depth=None, polite=True, log_file=None, quiet=False, progress=False,
+              warc_dir=None) -> int | None:
     """Crawl while holding every target portal's run lock (LockHeld if another run has one); the run's id."""
     targets = _targets(url, slug, all_portals, registry)
     if not polite and not all(_is_loopback(host) for host in targets.values()):
         raise CrawlError("--no-politeness is only allowed when every target is a loopback address (127.0.0.1, localhost)")
     settings = _settings(archive_url, max_pages, max_depth, polite, log_file)
+    if warc_dir:  # else spiders/capture.py derives it from the archive (archive.warc.warc_dir_for)
+        settings.set("WARC_DIR", str(warc_dir), priority="cmdline")
     if quiet:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     if progress:

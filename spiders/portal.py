@@ -15,11 +15,12 @@ import scrapy
 from scrapy.http import TextResponse
 
 from archive.urls import identity, is_same_site, page_kind_hint, request_url, trap_reason
+from pipelines.attachments import ATTACHMENT_FETCHED
 from pipelines.pages import PAGE_FAILED
 from spiders.extract import Options, extract_article
 from spiders.registry import DEFAULT_REGISTRY, Portal, load_registry
 
-SKIP_KINDS = frozenset(("document", "print"))  # attachments are fetched with issue 5; print = a duplicate view
+SKIP_KINDS = frozenset(("document", "print"))  # documents: fetched only as attachments of articles; print = a duplicate view
 # Where sitemaps and feeds keep their links: sitemap <loc>, Atom <link href>, RSS <link> text.
 XML_LINKS = "//*[local-name()='loc']/text() | //*[local-name()='link']/@href | //*[local-name()='item']/*[local-name()='link']/text()"
 
@@ -34,6 +35,7 @@ class PortalSpider(scrapy.Spider):
         self.requested: dict[str, int] = {p.slug: 0 for p in self.portals}
         self.judged: set[str] = set()  # raw links already judged: menus repeat them on every page, judge once
         self.seen_identities: set[str] = set()
+        self.files: set[str] = set()  # request URLs of attachments already requested
 
     async def start(self):
         for portal in self.portals:
@@ -50,7 +52,10 @@ class PortalSpider(scrapy.Spider):
             return
         result = extract_article(response.body, url=response.url, portal=_options(portal))
         if result.isArticle:
-            yield {"article": result.to_dict(), "identity": identity(response.url), "portal": portal.slug}
+            article = result.to_dict()
+            yield {"article": article, "identity": identity(response.url), "portal": portal.slug,
+                   "capture_id": response.meta.get("capture_id")}  # the WARC capture it came from (spiders/capture.py)
+            yield from filter(None, (self._attachment(file["url"], portal) for file in article["attachments"]))
         yield from self._follow(portal, response, response.css("a::attr(href), area::attr(href)").getall())
 
     def _follow(self, portal: Portal, response, hrefs: list[str]):
@@ -76,6 +81,20 @@ class PortalSpider(scrapy.Spider):
         self.seen_identities.add(key)
         self.requested[portal.slug] += 1  # only new content counts against the budget
         return scrapy.Request(request_url(url), callback=self.parse, errback=self._failed, cb_kwargs={"portal": portal})
+
+    def _attachment(self, url: str, portal: Portal) -> scrapy.Request | None:
+        """A request for a file an article links to, once per file, if on the portal, no trap and within budget."""
+        fetch = request_url(url)
+        if fetch in self.files or not is_same_site(url, portal.base_url) or trap_reason(url) \
+                or self.requested[portal.slug] >= portal.max_requests:
+            return None
+        self.files.add(fetch)
+        self.requested[portal.slug] += 1
+        return scrapy.Request(fetch, callback=self._attachment_fetched, errback=self._failed, cb_kwargs={"url": url})
+
+    def _attachment_fetched(self, response, url: str):
+        """Hashed and recorded on the article's attachment row by pipelines.attachments; nothing to follow."""
+        self.crawler.signals.send_catch_log(ATTACHMENT_FETCHED, url=url, response=response)
 
     def _failed(self, failure):
         """A request that got no usable response (timeout, refused, too large, HTTP error): recorded, never fatal."""

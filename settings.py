@@ -31,12 +31,14 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,  # Scrapy's retries with backoff and Retry-After
     "spiders.middlewares.RedirectGuardMiddleware": 610,  # before RedirectMiddleware (600): no off-site redirects, no loops
+    "spiders.capture.WarcCaptureMiddleware": 950,  # next to the downloader: every response into WARC, as received
 }
 
 # -- Archive -------------------------------------------------------------------------------
 ARCHIVE_URL = "sqlite:///archive.db"  # SQLAlchemy URL of the archive; `portal-archive crawl --archive` sets it
 EXTENSIONS = {
     "pipelines.pages.PageRecorder": 500,  # every fetch and failure in the archive's pages table
+    "pipelines.attachments.AttachmentRecorder": 510,  # SHA-256 and capture of each downloaded attachment
     "spiders.progress.CrawlProgress": 600,  # live status line; on only when ARCHIVE_PROGRESS is true
 }
 ARCHIVE_PROGRESS = False  # `portal-archive crawl` turns it on when stderr is a terminal
@@ -53,6 +55,12 @@ ITEM_PIPELINES = {
     "pipelines.dedupe.DedupePipeline": 200,
     "pipelines.store.StorePipeline": 900,
 }
+
+# -- Captures (archive/warc.py, spiders/capture.py) ----------------------------------------
+WARC_ENABLED = True  # write every fetched response into WARC files, with a captures row each
+WARC_DIR = None  # where; None: `<archive file>.warc/` beside a SQLite archive (PostgreSQL: required, `crawl --warc-dir`)
+WARC_PREFIX = "portal-archive"  # file names: <prefix>-<run start, UTC>-<serial>.warc.gz
+WARC_MAX_SIZE = 1_000_000_000  # bytes: a file past this is closed (and indexed) and the next one opened
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -19,6 +19,24 @@ ARCHIVE_OPTION = click.option(
     help="SQLAlchemy URL of the archive (env PORTAL_ARCHIVE_URL).")
 
 
+WARC_DIR_OPTION = click.option(
+    "--warc-dir", type=click.Path(file_okay=False, path_type=Path), envvar="PORTAL_ARCHIVE_WARC_DIR",
+    help="Directory of the archive's WARC files (env PORTAL_ARCHIVE_WARC_DIR; default: <archive file>.warc beside "
+         "a SQLite archive; required for PostgreSQL).")
+
+
+def _warc_dir(archive_url: str, given: Path | None) -> Path:
+    """WARC_DIR for this archive, or one line (exit 2) when a PostgreSQL archive comes without one."""
+    from .warc import WarcDirError, warc_dir_for
+
+    try:
+        return warc_dir_for(archive_url, given)
+    except WarcDirError as exc:
+        raise OneLineUsageError(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 — an unparseable --archive URL
+        raise OneLineUsageError(f"cannot read archive URL {archive_url!r}: {_first_line(exc)}") from None
+
+
 def filter_options(command):
     """The article filters shared by search, export and stats (archive/filters.py)."""
     options = [
@@ -93,7 +111,9 @@ def extract(files: tuple[Path, ...], url: str | None, base_url_from_meta: bool, 
 @click.option("--max-depth", type=click.IntRange(min=0), help="Follow links at most this many steps from a start page.")
 @click.option("--no-politeness", is_flag=True, help="No robots.txt, delays or throttling: loopback targets only (benchmarks).")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here.")
-def crawl(url, slug, all_portals, registry, archive_url, max_pages, max_depth, no_politeness, log_file) -> None:
+@WARC_DIR_OPTION
+def crawl(url, slug, all_portals, registry, archive_url, max_pages, max_depth, no_politeness, log_file,
+          warc_dir) -> None:
     """Crawl a portal (URL, --portal SLUG or --all) into the archive.
 
     \b
@@ -113,7 +133,7 @@ def crawl(url, slug, all_portals, registry, archive_url, max_pages, max_depth, n
     try:
         run_id = run_crawl(url=url, slug=slug, all_portals=all_portals, registry=registry, archive_url=archive_url,
                            max_pages=max_pages, max_depth=max_depth, polite=not no_politeness, log_file=log_file,
-                           progress=sys.stderr.isatty())
+                           progress=sys.stderr.isatty(), warc_dir=_warc_dir(archive_url, warc_dir))
     except LockHeld as exc:
         raise ExitError(str(exc), LOCKED) from None
     except CrawlError as exc:
@@ -323,6 +343,27 @@ def serve(archive_url: str, host: str, port: int) -> None:
                                                                      "(Ctrl-C to stop)"))
     except ServeError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@ARCHIVE_OPTION
+@WARC_DIR_OPTION
+def verify(archive_url: str, warc_dir: Path | None) -> None:
+    """Recompute the digests of every WARC record, captures row and captured attachment; exit 1 on any problem.
+
+    Each problem is one line naming the WARC file, the record's id and its offset.
+    """
+    from .report import print_verify_summary
+    from .verify import verify as run_verify
+
+    directory = _warc_dir(archive_url, warc_dir)
+    with _open_archive(archive_url) as archive:
+        report = run_verify(archive, directory)
+    for problem in report.problems:
+        click.echo(problem.line())
+    print_verify_summary(directory, report.summary())
+    if not report.ok:
+        raise click.ClickException(f"{len(report.problems)} fixity problem(s) in {directory}")
 
 
 @cli.command()

@@ -30,7 +30,8 @@ class StorePipeline:
         self.crawler.stats.set_value("archive/run_id", self.run_id)
 
     def process_item(self, item):
-        outcome = self.archive.store_article(self.run_id, item["article"], item["identity"], portal_slug=item.get("portal"))
+        outcome = self.archive.store_article(self.run_id, item["article"], item["identity"], portal_slug=item.get("portal"),
+                                             capture_id=item.get("capture_id"))
         self.crawler.stats.inc_value(f"archive/articles_{outcome}")
         return item
 

@@ -549,6 +549,9 @@ class Run:
     like_queries: int
     slow_s: float
     command: str
+    # Taken when the run starts, with the code it imported: a build takes long, and the tree may move.
+    machine: str = field(default_factory=lambda: describe_machine(machine_info(("SQLAlchemy", "psycopg", "pyarrow"))))
+    started: str = field(default_factory=run_date)
     builds: dict[str, dict[str, Any]] = field(default_factory=dict)
     measured: dict[str, Measured] = field(default_factory=dict)
     exports: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -630,8 +633,7 @@ def _intro(run: Run) -> list[str]:
         "",
         f"Reproduce (from the repository root): `{run.command}`",
         "",
-        f"Run: {run_date()} · machine: {describe_machine(machine_info(('SQLAlchemy', 'psycopg', 'pyarrow')))} · "
-        + " · ".join(f"{k} {v}" for k, v in run.versions.items()),
+        f"Run: {run.started} · machine: {run.machine} · " + " · ".join(f"{k} {v}" for k, v in run.versions.items()),
         "",
         "The machine has 2 cores and is shared: absolute times move between runs, the ratios within one run are "
         "what to compare. PostgreSQL runs with the server's default settings (above).",

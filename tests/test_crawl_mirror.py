@@ -28,9 +28,13 @@ def crawled(mirror, tmp_path_factory):
     server, rows = mirror
     db = tmp_path_factory.mktemp("archive") / "archive.db"
     start = f"{server.url}/{rows[0]['path']}"
-    for _ in range(2):  # the second crawl of the unchanged portal must add nothing
-        proc = run_cli("crawl", start, "--archive", f"sqlite:///{db}", "--no-politeness", timeout=600)
-        assert proc.returncode == 0, proc.stderr[-2000:]
+    with pytest.MonkeyPatch.context() as env:
+        # The mirror kept pages, not all they link: dead menu links and every attachment (116 files) are 404s
+        # here, about 20% of fetches; a real portal over the default 10% would rightly end as unhealthy (exit 3).
+        env.setenv("PORTAL_ARCHIVE_MAX_FAILURE_RATE", "0.3")
+        for _ in range(2):  # the second crawl of the unchanged portal must add nothing
+            proc = run_cli("crawl", start, "--archive", f"sqlite:///{db}", "--no-politeness", timeout=600)
+            assert proc.returncode == 0, proc.stderr[-2000:]
     return sqlite3.connect(db), rows
 
 

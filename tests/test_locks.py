@@ -74,11 +74,12 @@ def test_the_holder_fits_in_a_postgresql_application_name():
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_crawl_exits_4_while_another_crawl_runs_and_proceeds_after_it_is_killed(backend, tmp_path):
     with archive_database(backend, tmp_path) as url, serve(slow_seconds=120) as server:
-        first = _start_crawl(server.url, url, tmp_path / "first.log")
+        warc = ("--warc-dir", str(tmp_path / "warc"))  # a PostgreSQL archive has no file to put them beside
+        first = _start_crawl(server.url, url, tmp_path / "first.log", *warc)
         try:
             _wait_until(lambda: server.requests > 0 or first.poll() is not None, "the first crawl to start fetching")
             assert first.poll() is None, first.stderr.read()[-2000:]  # held up by the slow page, lock held
-            second = run_cli("crawl", server.url + "/", "--archive", url, "--no-politeness", timeout=120)
+            second = run_cli("crawl", server.url + "/", "--archive", url, "--no-politeness", *warc, timeout=120)
             assert second.returncode == 4, second.stderr[-2000:]
             (line,) = [x for x in second.stderr.splitlines() if x.strip()]
             assert line.startswith("Error: another run holds the lock on portal '127.0.0.1': ")
@@ -87,16 +88,16 @@ def test_crawl_exits_4_while_another_crawl_runs_and_proceeds_after_it_is_killed(
             first.send_signal(signal.SIGKILL)
             first.wait(timeout=10)
         server.site.slow_seconds = 0
-        third = run_cli("crawl", server.url + "/", "--archive", url, "--no-politeness", timeout=300)
+        third = run_cli("crawl", server.url + "/", "--archive", url, "--no-politeness", *warc, timeout=300)
     assert third.returncode == 0, third.stderr[-2000:]
     assert "finished" in third.stdout
 
 
 # -- helpers --------------------------------------------------------------------------------
 
-def _start_crawl(base: str, url: str, log) -> subprocess.Popen:
+def _start_crawl(base: str, url: str, log, *options: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "archive", "crawl", base + "/", "--archive", url,
-                             "--no-politeness", "--log-file", str(log)],
+                             "--no-politeness", "--log-file", str(log), *options],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 

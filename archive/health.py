@@ -15,6 +15,7 @@ Scrapy-free: pipelines/store.py calls ``finish`` with the limits from the Scrapy
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections import Counter
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any
 from .alerts import send_alert
 from .coverage import baseline, describe, drops, fill_rates
 
+logger = logging.getLogger(__name__)
 TOP_REASONS = 10
 EXAMPLES = 3
 HISTORY = 200  # previous runs read to find the comparable ones of each portal
@@ -44,7 +46,11 @@ class AlertTargets:
 
 def finish(archive, run_id: int, status: str, limits: Limits, alerts: AlertTargets = AlertTargets()) -> list[str]:
     """Close the run with its verdict in its counts; alert when it has problems; the problems, one line each."""
-    verdict = assess(archive, run_id, limits, judge_coverage=status == "finished")
+    try:
+        verdict = assess(archive, run_id, limits, judge_coverage=status == "finished")
+    except Exception:  # noqa: BLE001 — a verdict that cannot be reached must not leave the run open
+        logger.exception("run %s: no verdict", run_id)
+        verdict = {}
     archive.finish_run(run_id, status, counts=verdict)
     lines = problems(verdict)
     if lines:

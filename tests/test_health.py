@@ -121,3 +121,14 @@ def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_a_verdict_that_fails_still_closes_the_run(archive, monkeypatch, caplog):
+    def broken(run_id):
+        raise RuntimeError("coverage query failed")
+
+    run = archive.start_run("p", settings={"portals": ["p"]})
+    monkeypatch.setattr(archive, "run_coverage", broken)
+    assert finish(archive, run, "finished", LIMITS) == []
+    assert archive.run(run)["status"] == "finished"
+    assert "run %s: no verdict" in [r.msg for r in caplog.records]

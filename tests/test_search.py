@@ -338,18 +338,30 @@ def test_an_article_stored_after_the_index_exists_is_found(fresh):
     assert hit.headline == "Cà phê Buôn Ma Thuột"
 
 
+def _insert_raw(engine, keys) -> None:
+    """Articles written with plain SQL: the models follow the newest schema, not revision 0001's."""
+    with engine.begin() as conn:
+        for key in keys:
+            conn.execute(text("INSERT INTO articles (identity, headline, description, body, body_html, content_hash, "
+                              "breadcrumbs, images, metadata, first_seen, last_seen, current_version) VALUES "
+                              "(:identity, :headline, :description, :body, '', 'x', '[]', '[]', '{}', "
+                              "'2026-01-01', '2026-01-01', 1)"),
+                         {"identity": f"id-{key}", "headline": ARTICLES[key]["headline"],
+                          "description": ARTICLES[key]["description"], "body": ARTICLES[key]["articleBody"]})
+
+
 def test_migration_backfills_existing_articles_and_downgrades_cleanly(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     try:
         upgrade(engine, "0001")  # an archive from before full-text search
-        _fill(Archive(engine), ["C", "D", "H"])
+        _insert_raw(engine, ["C", "D", "H"])
         upgrade(engine)
         assert set(keys(engine, "dang")) == {"C", "D"}
         upgrade_config_downgrade(engine)
         with engine.connect() as conn:
             names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
         assert not {n for n in names if n.startswith("articles_fts")}
-        _fill(Archive(engine), ["A"])  # writes work without the triggers
+        _insert_raw(engine, ["A"])  # writes work without the triggers
         with pytest.raises(SearchError, match="no full-text index"):
             search(engine, "dang")
     finally:

@@ -23,7 +23,7 @@ def test_searches_in_a_loop_during_a_crawl_never_fail(backend, tmp_path):
     with archive_database(backend, tmp_path) as url, serve(slow_seconds=0.05) as server:
         Archive.open(url).close()  # the schema first, so searching can start with the crawl
         crawl = subprocess.Popen([sys.executable, "-m", "archive", "crawl", server.url + "/", "--archive", url,
-                                  "--no-politeness"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  "--no-politeness", "--warc-dir", str(tmp_path / "warc")], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True)
         counts, errors = _search_until_done(url, crawl)
         _, log = crawl.communicate(timeout=60)

@@ -31,8 +31,13 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,  # Scrapy's retries with backoff and Retry-After
     "spiders.middlewares.RedirectGuardMiddleware": 610,  # before RedirectMiddleware (600): no off-site redirects, no loops
+    "spiders.middlewares.ConditionalRequestMiddleware": 560,  # If-None-Match/If-Modified-Since on re-validations
     "spiders.capture.WarcCaptureMiddleware": 950,  # next to the downloader: every response into WARC, as received
 }
+
+# -- Repeat crawls (spiders/incremental.py) --------------------------------------------------
+ARCHIVE_FULL = False  # True (`crawl --full`): fetch everything, no conditional requests, every pager to its end
+ARCHIVE_RECHECK_PAGES = 1  # list pages in a row holding only known articles read before paging stops (at least 1)
 
 # -- Archive -------------------------------------------------------------------------------
 ARCHIVE_URL = "sqlite:///archive.db"  # SQLAlchemy URL of the archive; `portal-archive crawl --archive` sets it

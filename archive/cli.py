@@ -109,10 +109,12 @@ def extract(files: tuple[Path, ...], url: str | None, base_url_from_meta: bool, 
 @ARCHIVE_OPTION
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many responses.")
 @click.option("--max-depth", type=click.IntRange(min=0), help="Follow links at most this many steps from a start page.")
+@click.option("--full", is_flag=True, help="Fetch every page again: no conditional requests, every pager to its end "
+                                           "(a repeat crawl is otherwise incremental).")
 @click.option("--no-politeness", is_flag=True, help="No robots.txt, delays or throttling: loopback targets only (benchmarks).")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here.")
 @WARC_DIR_OPTION
-def crawl(url, slug, all_portals, registry, archive_url, max_pages, max_depth, no_politeness, log_file,
+def crawl(url, slug, all_portals, full, registry, archive_url, max_pages, max_depth, no_politeness, log_file,
           warc_dir) -> None:
     """Crawl a portal (URL, --portal SLUG or --all) into the archive.
 
@@ -131,7 +133,7 @@ def crawl(url, slug, all_portals, registry, archive_url, max_pages, max_depth, n
     if sum(bool(x) for x in (url, slug, all_portals)) != 1:
         raise click.UsageError("give exactly one of URL, --portal SLUG or --all")
     try:
-        run_id = run_crawl(url=url, slug=slug, all_portals=all_portals, registry=registry, archive_url=archive_url,
+        run_id = run_crawl(url=url, slug=slug, all_portals=all_portals, full=full, registry=registry, archive_url=archive_url,
                            max_pages=max_pages, max_depth=max_depth, polite=not no_politeness, log_file=log_file,
                            progress=sys.stderr.isatty(), warc_dir=_warc_dir(archive_url, warc_dir))
     except LockHeld as exc:

@@ -19,7 +19,7 @@ class CrawlError(Exception):
     """A crawl that cannot start; the message is one line for the user."""
 
 
-def run_crawl(*, url=None, slug=None, all_portals=False, registry=None, archive_url="sqlite:///archive.db",
+def run_crawl(*, url=None, slug=None, all_portals=False, registry=None, full=False, archive_url="sqlite:///archive.db",
               max_pages=None, max_depth=None, polite=True, log_file=None, quiet=False, progress=False,
               warc_dir=None) -> int | None:
     """Crawl while holding every target portal's run lock (LockHeld if another run has one); the run's id."""
@@ -27,6 +27,8 @@ def run_crawl(*, url=None, slug=None, all_portals=False, registry=None, archive_
     if not polite and not all(_is_loopback(host) for host in targets.values()):
         raise CrawlError("--no-politeness is only allowed when every target is a loopback address (127.0.0.1, localhost)")
     settings = _settings(archive_url, max_pages, max_depth, polite, log_file)
+    if full:  # else a repeat crawl is incremental (spiders/incremental.py)
+        settings.set("ARCHIVE_FULL", True, priority="cmdline")
     if warc_dir:  # else spiders/capture.py derives it from the archive (archive.warc.warc_dir_for)
         settings.set("WARC_DIR", str(warc_dir), priority="cmdline")
     if quiet:

@@ -121,11 +121,17 @@ class Archive(CaptureStore):
         """What the crawler needs for a conditional request (If-None-Match / If-Modified-Since)."""
         with Session(self.engine) as s:
             page = s.scalar(select(Page).where(Page.url == url))
-            if page is None:
-                return None
-            return {"url": page.url, "identity": page.identity, "status": page.status, "etag": page.etag,
-                    "lastModified": page.last_modified, "contentSha256": page.content_sha256,
-                    "fetchedAt": iso_utc(page.fetched_at), "error": page.error}
+            return None if page is None else _page_dict(page)
+
+    def page_with_validators(self, url: str, identity: str) -> dict[str, Any] | None:
+        """The page whose validators re-validate ``url``: its own, else those of the latest fetch of the same
+        identity under another URL (a WebSphere state variant, a language copy, a redirect's target). A server
+        compares them with its own, so a foreign validator costs at worst a full answer, never a wrong 304."""
+        validated = (Page.etag.is_not(None)) | (Page.last_modified.is_not(None))
+        with Session(self.engine) as s:
+            page = s.scalars(select(Page).where((Page.url == url) | (Page.identity == identity), validated)
+                             .order_by((Page.url == url).desc(), Page.fetched_at.desc()).limit(1)).first()
+            return None if page is None else _page_dict(page)
 
     def runs(self, limit: int = 20, before: int | None = None) -> list[dict[str, Any]]:
         """The latest runs (or the latest that started before run ``before``), newest first."""
@@ -238,6 +244,25 @@ class Archive(CaptureStore):
         with Session(self.engine) as s:
             return s.scalar(select(func.count()).select_from(Article)) or 0
 
+    # -- incremental crawls ------------------------------------------------------------------
+
+    def article_identities(self, prefix: str = "") -> set[str]:
+        """The identities of stored articles that start with ``prefix`` (a portal's ``host/``): what a
+        repeat crawl already knows, so it re-validates these and stops paging through lists of them."""
+        with Session(self.engine) as s:
+            return set(s.scalars(select(Article.identity).where(Article.identity.startswith(prefix, autoescape=True))))
+
+    def touch_article(self, run_id: int | None, identity: str) -> str | None:
+        """Record that the portal answered "304 Not Modified" for a stored article: "unchanged" (only
+        ``last_seen`` moves, as in ``store_article``), or None when no article has that identity."""
+        with self._writing() as s:
+            row = s.scalar(select(Article).where(Article.identity == identity))
+            if row is None:
+                return None
+            _bump(s, run_id, articles_unchanged=1)
+            row.last_seen = utcnow()
+            return "unchanged"
+
 
 # -- helpers: each runs inside the caller's transaction --------------------------------------
 
@@ -271,6 +296,12 @@ def _run_dict(r: CrawlRun) -> dict[str, Any]:
     return {"id": r.id, "status": r.status, "portal": r.portal.slug if r.portal else None,
             "startedAt": iso_utc(r.started_at), "finishedAt": iso_utc(r.finished_at),
             "counts": r.counts, "settings": r.settings}
+
+
+def _page_dict(page: Page) -> dict[str, Any]:
+    return {"url": page.url, "identity": page.identity, "status": page.status, "etag": page.etag,
+            "lastModified": page.last_modified, "contentSha256": page.content_sha256,
+            "fetchedAt": iso_utc(page.fetched_at), "error": page.error}
 
 
 def _bump(s: Session, run_id: int | None, **increments: int) -> None:

@@ -2,6 +2,8 @@
 
 Archivists need to see what a run fetched and what failed — a 500, a timeout, a refused 50 MB body —
 not only the articles it stored; ``portal-archive runs`` counts these rows as pages and errors.
+A "304 Not Modified" for a re-validated article (spiders/incremental.py) is that article seen
+unchanged: recorded here, as the store pipeline never sees it (a 304 has no body to extract).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class PageRecorder:
                      etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
                      content_sha256=hashlib.sha256(response.body).hexdigest() if ok else None,
                      error=None if ok or response.status in (301, 302, 303, 304, 307, 308) else f"HTTP {response.status}")
+        if response.status == 304 and request.meta.get("revalidate"):
+            self._unchanged(identity(response.url))
 
     def page_failed(self, url: str, error: str):
         self.crawler.stats.inc_value("archive/failed_pages")
@@ -46,11 +50,18 @@ class PageRecorder:
 
     def _record(self, url: str, status: int | None, **fields):
         run_id = self.crawler.stats.get_value("archive/run_id")
-        if run_id is None:  # the store pipeline is off: nothing to record into
-            return
+        if run_id is not None:  # else the store pipeline is off: nothing to record into
+            self._archive().record_page(run_id, url, identity(url), status, **fields)
+
+    def _unchanged(self, key: str):
+        run_id = self.crawler.stats.get_value("archive/run_id")
+        if run_id is not None and self._archive().touch_article(run_id, key):
+            self.crawler.stats.inc_value("archive/articles_unchanged")
+
+    def _archive(self) -> Archive:
         if self.archive is None:
             self.archive = Archive.open(self.crawler.settings.get("ARCHIVE_URL"))
-        self.archive.record_page(run_id, url, identity(url), status, **fields)
+        return self.archive
 
 
 def _header(response, name: bytes) -> str | None:

@@ -9,6 +9,13 @@ is a "come back much later": the request is given up at once and recorded as fai
 not followed, and a redirect back to a URL of the same chain is a loop (Scrapy's dupefilter would
 drop it without a trace). Either way the request fails with ``IgnoreRequest``, so the spider's
 errback records it in the pages table.
+
+``ConditionalRequestMiddleware``: a request the spider marks ``revalidate`` (an article the archive
+holds) carries If-None-Match / If-Modified-Since with the validators the archive kept from that URL's
+last 200 response (or, when the article was last read under another URL, from that one), so an
+unchanged page costs a "304 Not Modified" and no body. Without validators it is an ordinary request,
+and the content hash decides whether the article changed. A redirect that lands on a known article
+(an old URL's 301) is a re-validation too: the spider could not tell where the old URL led.
 """
 
 from __future__ import annotations
@@ -17,18 +24,21 @@ import logging
 import time
 from email.utils import parsedate_to_datetime
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 from w3lib.url import canonicalize_url
 
-from archive.urls import is_same_site
+from archive.store import Archive
+from archive.urls import identity, is_same_site
+from spiders.incremental import REVALIDATE, conditional_headers
 
 logger = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
+CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -98,3 +108,44 @@ class RedirectGuardMiddleware:
         if canonicalize_url(target) in {canonicalize_url(url) for url in chain}:
             raise IgnoreRequest("redirect loop: " + " -> ".join([*chain, target]))
         return response
+
+
+class ConditionalRequestMiddleware:
+    """Adds the validators of a re-validated URL, read from the archive's pages table."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.archive: Archive | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def process_request(self, request):
+        # A redirect copies the request's headers and meta: drop the validators of the URL it came from, and
+        # let the URL it lands on decide whether this is a re-validation (a known article) or not.
+        for name in CONDITIONAL_HEADERS:
+            request.headers.pop(name, None)
+        if request.meta.get("redirect_urls") and self._known(request.url):
+            request.meta.update(REVALIDATE)
+        elif request.meta.get("redirect_urls"):
+            request.meta.pop("revalidate", None)
+        if request.meta.get("revalidate"):
+            page = self._archive().page_with_validators(request.url, identity(request.url))
+            for name, value in conditional_headers(page).items():
+                request.headers[name] = value
+
+    def spider_closed(self, spider):
+        if self.archive is not None:
+            self.archive.close()
+
+    def _known(self, url: str) -> bool:
+        is_known = getattr(self.crawler.spider, "is_known", None)  # the portal spider's; other spiders know nothing
+        return bool(is_known and is_known(url))
+
+    def _archive(self) -> Archive:
+        if self.archive is None:
+            self.archive = Archive.open(self.crawler.settings.get("ARCHIVE_URL"))
+        return self.archive

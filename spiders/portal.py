@@ -5,6 +5,11 @@ follows every same-site link that is no trap, extracts each page, and yields one
 article page. Print views, UI-language copies and ``redirect=`` variants of an article share one
 identity (``archive.urls``): the first one fetched stands for all, so they are not requested
 again; the same holds for listing pages.
+
+A repeat crawl of a portal the archive already holds articles of is incremental
+(``spiders/incremental.py``): known articles are re-validated with conditional requests, and a list's
+pager is followed one page at a time until ARCHIVE_RECHECK_PAGES pages in a row list only known
+articles. ARCHIVE_FULL (``crawl --full``) crawls everything, unconditionally.
 """
 
 from __future__ import annotations
@@ -14,10 +19,12 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import TextResponse
 
+from archive.store import Archive
 from archive.urls import identity, is_same_site, page_kind_hint, request_url, trap_reason
 from pipelines.attachments import ATTACHMENT_FETCHED
 from pipelines.pages import PAGE_FAILED
 from spiders.extract import Options, extract_article
+from spiders.incremental import REVALIDATE, keep_paging, known_streak, listed_articles, next_pages, pager_links
 from spiders.registry import DEFAULT_REGISTRY, Portal, load_registry
 
 SKIP_KINDS = frozenset(("document", "print"))  # documents: fetched only as attachments of articles; print = a duplicate view
@@ -35,9 +42,15 @@ class PortalSpider(scrapy.Spider):
         self.requested: dict[str, int] = {p.slug: 0 for p in self.portals}
         self.judged: set[str] = set()  # raw links already judged: menus repeat them on every page, judge once
         self.seen_identities: set[str] = set()
+        self.known: set[str] = set()  # identities of the articles the archive holds, for the portals crawled
+        self.incremental: set[str] = set()  # slugs of the portals crawled incrementally
         self.files: set[str] = set()  # request URLs of attachments already requested
 
     async def start(self):
+        self.full = self.settings.getbool("ARCHIVE_FULL")
+        self.recheck_pages = self.settings.getint("ARCHIVE_RECHECK_PAGES", 1)
+        if not self.full:
+            self._load_known_articles()
         for portal in self.portals:
             for url in portal.start_urls + [portal.base_url + "/sitemap.xml"]:
                 request = self._request(url, portal, depth=0)
@@ -45,6 +58,8 @@ class PortalSpider(scrapy.Spider):
                     yield request
 
     def parse(self, response, portal: Portal):
+        if response.status == 304:  # a known article, not modified: pipelines/pages.py counted it unchanged
+            return
         if not isinstance(response, TextResponse):
             return
         if _is_xml_index(response):  # sitemap or feed: discovery only
@@ -56,16 +71,53 @@ class PortalSpider(scrapy.Spider):
             yield {"article": article, "identity": identity(response.url), "portal": portal.slug,
                    "capture_id": response.meta.get("capture_id")}  # the WARC capture it came from (spiders/capture.py)
             yield from filter(None, (self._attachment(file["url"], portal) for file in article["attachments"]))
-        yield from self._follow(portal, response, response.css("a::attr(href), area::attr(href)").getall())
+        if response.meta.get("revalidate"):  # a known article: its links were followed when it was new
+            return
+        if portal.slug in self.incremental:
+            yield from self._follow_incrementally(portal, response)
+        else:
+            yield from self._follow(portal, response, response.css("a::attr(href), area::attr(href)").getall())
 
-    def _follow(self, portal: Portal, response, hrefs: list[str]):
+    def _follow(self, portal: Portal, response, hrefs: list[str], meta: dict | None = None):
         depth = response.meta.get("depth", 0) + 1
         for href in hrefs:
-            request = self._request(response.urljoin(href.strip()), portal, depth)
+            request = self._request(response.urljoin(href.strip()), portal, depth, meta)
             if request is not None:
                 yield request
 
-    def _request(self, url: str, portal: Portal, depth: int) -> scrapy.Request | None:
+    def _follow_incrementally(self, portal: Portal, response):
+        """Every link but the pagers', then each pager's next page while its list still shows new articles."""
+        anchors = [(a.root, response.urljoin(a.attrib["href"].strip())) for a in response.css("a[href], area[href]")]
+        pagers = pager_links(url for _, url in anchors)
+        paged = {url for pages in pagers.values() for url, _ in pages}
+        yield from self._follow(portal, response, [url for _, url in anchors if url not in paged])
+        for pager, url in next_pages(response.url, pagers).items():
+            streak = self._known_streak(response, pager, anchors, url)
+            if keep_paging(streak, self.recheck_pages):
+                yield from self._follow(portal, response, [url], meta={"known_streak": (pager, streak)})
+
+    def _known_streak(self, response, pager: str, anchors, next_url: str) -> int:
+        """How many pages of this list in a row, this one included, list only articles the archive holds."""
+        pager_link = next(anchor for anchor, url in anchors if url == next_url)
+        articles = [(anchor, url) for anchor, url in anchors if page_kind_hint(url) == "article"]
+        listed = [identity(url) for url in listed_articles(pager_link, articles)]
+        reached_by, previous = response.meta.get("known_streak", (None, 0))  # set when the previous page led here
+        return known_streak(previous if reached_by == pager else 0, listed, self.known)
+
+    def _load_known_articles(self) -> None:
+        """The articles already in the archive, by their portal's host: a portal with some is crawled incrementally."""
+        with Archive.open(self.settings.get("ARCHIVE_URL")) as archive:
+            for portal in self.portals:
+                found = archive.article_identities(identity(portal.base_url + "/"))
+                self.known |= found
+                if found:
+                    self.incremental.add(portal.slug)
+
+    def is_known(self, url: str) -> bool:
+        """Whether ``url`` is an article the archive holds (and so is re-validated, not fetched blindly)."""
+        return identity(url) in self.known
+
+    def _request(self, url: str, portal: Portal, depth: int, meta: dict | None = None) -> scrapy.Request | None:
         """A request for ``url`` if it is on the portal, no trap, within budget, and its content not requested yet."""
         if url in self.judged:
             return None
@@ -80,7 +132,11 @@ class PortalSpider(scrapy.Spider):
             return None
         self.seen_identities.add(key)
         self.requested[portal.slug] += 1  # only new content counts against the budget
-        return scrapy.Request(request_url(url), callback=self.parse, errback=self._failed, cb_kwargs={"portal": portal})
+        meta = dict(meta or {})
+        if key in self.known:  # archived before: ask whether it changed (spiders/middlewares.py)
+            meta.update(REVALIDATE)
+        return scrapy.Request(request_url(url), callback=self.parse, errback=self._failed, cb_kwargs={"portal": portal},
+                              meta=meta)
 
     def _attachment(self, url: str, portal: Portal) -> scrapy.Request | None:
         """A request for a file an article links to, once per file, if on the portal, no trap and within budget."""

@@ -201,17 +201,24 @@ def runs(archive_url: str, limit: int, fmt: str, failures_of: int | None) -> Non
 @click.argument("key")
 @ARCHIVE_OPTION
 @click.option("--versions", is_flag=True, help="Also print every kept version of the article.")
-def show(key: str, archive_url: str, versions: bool) -> None:
-    """Print one article (by id, URL or identity) as JSON."""
+@click.option("--diff", is_flag=True, help="Print the history as text instead: each version (number, capture time, "
+                                           "run) and a unified diff of the fields that changed (implies --versions).")
+def show(key: str, archive_url: str, versions: bool, diff: bool) -> None:
+    """Print one article (by id, URL or identity) as JSON; with --diff, its history of versions as text."""
     from .urls import identity
 
     with _open_archive(archive_url) as archive:
         found = archive.get_article(int(key)) if key.isdigit() else archive.get_article(identity(key)) or archive.get_article(key)
         if found is None:
             raise click.ClickException(f"no article {key!r} in the archive")
-        if versions:
+        if versions or diff:
             found["allVersions"] = archive.get_versions(found["id"])
-    click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    if diff:
+        from .history import render_history
+
+        click.echo(render_history(found, found["allVersions"]))
+    else:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
 
 
 @cli.command()

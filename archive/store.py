@@ -30,6 +30,8 @@ from .text_fold import fold
 
 DEFAULT_URL = "sqlite:///archive.db"
 COUNT_KEYS = ("pages", "articles_new", "articles_changed", "articles_unchanged", "errors")
+# The text fields a version is made of (with the authors' names and the attachments' URLs): content_hash's.
+CONTENT_FIELDS = ("headline", "datePublished", "dateModified", "description", "articleBody")
 
 
 def content_hash(article: dict[str, Any]) -> str:
@@ -42,8 +44,7 @@ def content_hash(article: dict[str, Any]) -> str:
     def norm(value: Any) -> str:
         return " ".join(str(value).split()) if value else ""
 
-    payload = [norm(article.get(key)) for key in ("headline", "datePublished", "dateModified", "description",
-                                                    "articleBody")]
+    payload = [norm(article.get(key)) for key in CONTENT_FIELDS]
     payload.append([norm(a.get("name")) for a in article.get("authors") or []])
     payload.append([norm(a.get("url")) for a in article.get("attachments") or []])
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
@@ -378,4 +379,4 @@ def _utc(iso: str | None) -> datetime | None:
 
 
 
-__all__ = ["Archive", "CONTRACT_FIELDS", "COUNT_KEYS", "DEFAULT_URL", "content_hash"]
+__all__ = ["Archive", "CONTENT_FIELDS", "CONTRACT_FIELDS", "COUNT_KEYS", "DEFAULT_URL", "content_hash"]

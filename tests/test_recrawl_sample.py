@@ -13,6 +13,7 @@ from conftest import archive_database, run_cli
 
 from archive.sample import serve, truth
 from archive.sample import content as c
+from archive.sample.newsroom import AMENDMENT
 from archive.store import Archive
 from archive.urls import identity, is_document
 from spiders.incremental import pager_position
@@ -183,6 +184,19 @@ def test_incremental_crawl_on_postgresql(tmp_path, monkeypatch):
         assert (second.counts["articles_new"], second.counts["articles_changed"]) == (10, 3)
         assert second.statuses[304] == second.counts["articles_unchanged"] > 0
         assert portal.versions() == len(truth().articles) + 10 + 3
+
+
+def test_show_versions_diff_names_the_edited_field_with_its_old_and_new_lines(history):
+    edited = history.edited[0]
+    old_last, new_last = edited.paras[-1].removesuffix(AMENDMENT), edited.paras[-1]
+    shown = run_cli("show", history.server.url + edited.path, "--archive", history.archive_url, "--versions", "--diff")
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[1] == f"  {edited.title}"
+    assert [line.split("  captured")[0] for line in lines if line.startswith("version ")] == ["version 1", "version 2"]
+    assert "--- articleBody (version 1)" in lines and "+++ articleBody (version 2)" in lines
+    assert f"-{old_last}" in lines and f"+{new_last}" in lines
+    assert not [line for line in lines if line.startswith("--- ") and "articleBody" not in line], "only the body changed"
 
 
 def test_runs_list_the_counts_of_each_crawl(history):

@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/extract_eval.py --corpus ../shared/corpus/pages --write BENCHMARKS.md
 	$(BIN)/python benchmarks/extract_site.py --site ../shared/corpus/sites/sotttt-dev --write BENCHMARKS.md
 	$(BIN)/python benchmarks/crawl_bench.py --site ../shared/corpus/sites/sotttt-dev --write BENCHMARKS.md
+	$(BIN)/python benchmarks/recrawl_bench.py --site ../shared/corpus/sites/sotttt-dev --write BENCHMARKS.md
 	# Builds 1M-article archives on first use (~20 min, ~13 GB): needs PostgreSQL (.ci/services).
 	$(BIN)/python benchmarks/search_bench.py --export --write BENCHMARKS.md
 

@@ -2,12 +2,18 @@
 
 HTTrack keeps query strings in links but not in file names, and saved some pages without a
 `.html` suffix: the live portal served those as text/html, so this server does too.
+
+Like any static server it sends each file's ``Last-Modified`` (its mtime) and answers a matching
+``If-Modified-Since`` with 304, but sends no ETag; ``validators=False`` serves neither, as many
+live portals do. ``traffic()`` counts requests and body bytes sent, ``statuses`` the responses.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import threading
+from collections import Counter
 from pathlib import Path
 
 from archive.sample.loopback import LoopbackServer
@@ -21,10 +27,43 @@ class _MirrorHandler(http.server.SimpleHTTPRequestHandler):
         kind = super().guess_type(path)
         return "text/html" if kind == "application/octet-stream" else kind
 
+    def send_head(self):
+        if not self.server.owner.validators:  # type: ignore[attr-defined]
+            del self.headers["If-Modified-Since"]
+        return super().send_head()
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword != "Last-Modified" or self.server.owner.validators:  # type: ignore[attr-defined]
+            super().send_header(keyword, value)
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.server.owner.count(code=code)  # type: ignore[attr-defined]
+        super().send_response(code, message)
+
+    def copyfile(self, source, outputfile) -> None:
+        body = source.read()
+        outputfile.write(body)
+        self.server.owner.count(size=len(body))  # type: ignore[attr-defined]
+
     def log_message(self, *args) -> None:  # quiet: the crawl's own log tells what was fetched
         pass
 
 
 class MirrorServer(LoopbackServer):
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, validators: bool = True):
         super().__init__(functools.partial(_MirrorHandler, directory=str(root)), name="mirror")
+        self.validators = validators
+        self.statuses: Counter[int] = Counter()
+        self.bytes_sent = 0
+        self._lock = threading.Lock()
+
+    def count(self, code: int | None = None, size: int = 0) -> None:
+        with self._lock:
+            if code is not None:
+                self.statuses[code] += 1
+            self.bytes_sent += size
+
+    def traffic(self) -> tuple[int, int]:
+        """(requests, body bytes) served so far: subtract two readings to measure one crawl."""
+        with self._lock:
+            return sum(self.statuses.values()), self.bytes_sent

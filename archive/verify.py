@@ -263,9 +263,10 @@ def _check_index(walk: _Walk, path: Path) -> None:
         record = walk.records.get((fields.get("filename"), offset))
         if (path.name, offset) in walk.broken:
             continue
-        if record is None or fields.get("filename") != path.name:
-            walk.problem(index, None, None, f"line {number} points at offset {offset} of {fields.get('filename')}, "
-                                            "where no record starts")
+        if fields.get("filename") != path.name:
+            walk.problem(index, None, None, f"line {number} names {fields.get('filename')}, not {path.name}")
+        elif record is None:
+            walk.problem(index, None, None, f"line {number} points at offset {offset}, where no record starts")
         elif record.target_uri != fields.get("url") or record.payload_digest != fields.get("digest"):
             walk.problem(path, offset, record.record_id, f"{index.name} line {number} disagrees with the record's "
                                                          "URL or digest")

@@ -32,6 +32,8 @@ class AttachmentRecorder:
     def attachment_fetched(self, url: str, response) -> None:
         if self.crawler.stats.get_value("archive/run_id") is None:  # the store pipeline is off: nothing to record into
             return
+        if response.status != 200:  # a 304 to a conditional request, or a partial answer, is not the file
+            return
         if self.archive is None:
             self.archive = Archive.open(self.crawler.settings.get("ARCHIVE_URL"))
         digest = hashlib.sha256(response.body).hexdigest()

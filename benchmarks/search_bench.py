@@ -342,8 +342,8 @@ class PostgresBackend(Backend):
     def naive(self, text: str, filters: Filters, order: str) -> tuple[Select, dict[str, str]]:
         where, params = self.matches(text)
         rank = func.ts_rank(self.vector, self._tsquery(), type_=Float)
-        # Ties as search() breaks them here: the smaller id first.
-        ordering = (rank.desc(), Article.id) if order == "relevance" else NEWEST_FIRST
+        # Ties as search() breaks them: the newer article first.
+        ordering = (rank.desc(), *NEWEST_FIRST) if order == "relevance" else NEWEST_FIRST
         return filters.apply(select(Article.id).where(where)).order_by(*ordering).limit(LIMIT), params
 
     def explain(self, sql: str) -> str:

@@ -32,7 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/crawl_bench.py --site ../shared/corpus/sites/sotttt-dev --write BENCHMARKS.md
 	$(BIN)/python benchmarks/recrawl_bench.py --site ../shared/corpus/sites/sotttt-dev --write BENCHMARKS.md
 	# Builds 1M-article archives on first use (~20 min, ~13 GB): needs PostgreSQL (.ci/services).
-	$(BIN)/python benchmarks/search_bench.py --export --write BENCHMARKS.md
+	eval "$$(.ci/services)" && $(BIN)/python benchmarks/search_bench.py --export --write BENCHMARKS.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache archive.db archive.db-wal archive.db-shm archive.db.warc

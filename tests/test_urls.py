@@ -76,7 +76,7 @@ GDT_URILE = ("https://www.gdt.gov.vn/wps/portal/home/!ut/p/z1/jY_BCoJAEIafxQfYnR
                  "&p_p_lifecycle=0&p_p_state=maximized&_101_type=content",
                  f"{SO}/vi/tin-tuc?_101_struts_action=%2Fasset_publisher%2Fview_content&_101_type=content"
                  "&_101_urlTitle=abc&p_p_id=101&p_p_state=maximized", id="struts-action-and-state-kept"),
-    pytest.param(f"https://hochiminhcity.gov.vn/web/hcm/tin-tuc?p_p_id=x_INSTANCE_iw&_x_INSTANCE_iw_mvcPath=%2Fview.jsp"
+    pytest.param("https://hochiminhcity.gov.vn/web/hcm/tin-tuc?p_p_id=x_INSTANCE_iw&_x_INSTANCE_iw_mvcPath=%2Fview.jsp"
                  "&_x_INSTANCE_iw_mvcRenderCommandName=%2Fa&p_r_p_resetCur=false&_x_INSTANCE_iw_page=2",
                  "https://hochiminhcity.gov.vn/web/hcm/tin-tuc?_x_INSTANCE_iw_mvcPath=%2Fview.jsp"
                  "&_x_INSTANCE_iw_mvcRenderCommandName=%2Fa&_x_INSTANCE_iw_page=2&p_p_id=x_INSTANCE_iw",

@@ -6,7 +6,6 @@ import gzip
 import hashlib
 import json
 from dataclasses import replace
-from io import BytesIO
 from pathlib import Path
 
 import pytest

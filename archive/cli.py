@@ -377,16 +377,19 @@ def verify(archive_url: str, warc_dir: Path | None) -> None:
 
 @cli.command()
 @ARCHIVE_OPTION
-def demo(archive_url: str) -> None:
+@WARC_DIR_OPTION
+def demo(archive_url: str, warc_dir: Path | None) -> None:
     """Serve the bundled sample portal on 127.0.0.1, crawl it into the archive, print what was stored and a search."""
     from .crawl import run_crawl
     from .report import print_articles_table, print_runs_table, print_search_table
     from .sample import serve
     from .search import search as search_archive
 
+    captures = _warc_dir(archive_url, warc_dir)  # before serving: a PostgreSQL archive needs --warc-dir
     with serve(slow_seconds=0.2) as server:
         click.echo(f"sample portal at {server.url}/ — crawling it into {archive_url}", err=True)
-        run_crawl(url=server.url + "/", archive_url=archive_url, polite=False, log_file=None, quiet=True)
+        run_crawl(url=server.url + "/", archive_url=archive_url, polite=False, log_file=None, quiet=True,
+                  warc_dir=captures)
     with _open_archive(archive_url) as archive:
         print_runs_table(archive.runs(1))
         print_articles_table(list(archive.iter_articles()))

@@ -90,3 +90,10 @@ def test_demo_crawls_the_sample_portal_and_searches_it(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert f"{len(truth().articles)} articles in the archive" in proc.stdout
     assert "hits for 'chuyen doi so'" in proc.stdout and "[chuyển] [đổi] [số]" in proc.stdout
+
+
+def test_demo_into_postgresql_without_a_warc_dir_is_one_line_and_exit_2(pg_url):
+    proc = run_cli("demo", "--archive", pg_url)
+    assert proc.returncode == 2
+    assert "--warc-dir" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

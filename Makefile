@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	rm -rf archive.db archive.db-wal archive.db-shm archive.db.warc
+	rm -rf archive.db archive.db-wal archive.db-shm archive.db.warc archive.db.locks
 	$(BIN)/portal-archive demo --archive sqlite:///archive.db
 
 test: $(STAMP)

@@ -35,4 +35,4 @@ bench: $(STAMP)
 	eval "$$(.ci/services)" && $(BIN)/python benchmarks/search_bench.py --export --write BENCHMARKS.md
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache archive.db archive.db-wal archive.db-shm archive.db.warc
+	rm -rf $(VENV) build *.egg-info .pytest_cache archive.db archive.db-wal archive.db-shm archive.db.warc archive.db.locks

@@ -84,9 +84,9 @@ def search(engine: Engine, query: str, *, filters: Filters | None = None, limit:
             raise SearchError("this archive has no full-text index (upgrade it: open it with portal-archive once)")
         backend = POSTGRES if conn.dialect.name == "postgresql" else SQLITE
         parsed = None if raw else parse(query)
-        expression = backend.expression(query, raw)
-        if expression is None:
+        if not raw and parsed is None:
             return []  # only operators or punctuation: nothing to look for (the CLI says so first)
+        expression = _raw_expression(query) if raw else backend.render(parsed)
         try:
             pool = candidates or CANDIDATES[conn.dialect.name]
             page = backend.page(conn, expression, parsed, filters, sort, max(0, limit), max(0, offset), pool)
@@ -135,10 +135,7 @@ class _SQLite:
     ref = literal_column(FTS_TABLE)
     key = literal_column(f"articles.{SQLITE_KEY}")
 
-    def expression(self, text: str, raw: bool) -> str | None:
-        if raw:
-            return _raw_expression(text)
-        return build_query(text)
+    render = staticmethod(to_fts5)  # a parsed query as an FTS5 expression
 
     def _key_range(self, fts, filters: Filters) -> list:
         """The date filters as a range of FTS5 rowids, which FTS5 seeks to instead of testing rows."""
@@ -227,11 +224,7 @@ class _Postgres:
     """Generated, weighted tsvectors with GIN indexes: ``search_vector`` of the whole text (migration
     0003) and ``lead_vector`` of headline and description (0006)."""
 
-    def expression(self, text: str, raw: bool) -> str | None:
-        if raw:
-            return _raw_expression(text)
-        query = parse(text)
-        return None if query is None else to_tsquery(query)
+    render = staticmethod(to_tsquery)  # a parsed query as to_tsquery text
 
     def _tsquery(self):
         return func.to_tsquery(literal_column("'vn'::regconfig"), bindparam("q"))

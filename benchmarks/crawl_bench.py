@@ -10,7 +10,6 @@ follows links. Reported: responses, elapsed seconds, pages/s, the ratio, peak RS
 
 from __future__ import annotations
 
-import argparse
 import re
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.mirror_server import MirrorServer  # noqa: E402
+from benchmarks.mirror_server import CRAWL_FINISHED, MirrorServer, site_arguments  # noqa: E402
 from benchmarks.report import REPO, describe_machine, machine_info, repo_relative, run_date, write_section  # noqa: E402
 
 SECTION_START, SECTION_END = "<!-- crawl-bench:start -->", "<!-- crawl-bench:end -->"
@@ -28,12 +27,12 @@ FAST = ["-s", "ROBOTSTXT_OBEY=False", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", 
         "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=INFO"]
 
 
-def timed(cmd: list[str], cwd: Path = REPO) -> tuple[float, int, str]:
-    """Run ``cmd`` under GNU time: (elapsed seconds, peak RSS in KB, stderr)."""
+def timed(cmd: list[str], cwd: Path = REPO, finished: tuple[int, ...] = (0,)) -> tuple[float, int, str]:
+    """Run ``cmd`` under GNU time: (elapsed seconds, peak RSS in KB, stderr); exit codes ``finished`` are success."""
     start = time.perf_counter()
     proc = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", *cmd], cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
+    if proc.returncode not in finished:
         raise SystemExit(f"crawl_bench: {cmd[0]} failed: {proc.stderr[-500:]}")
     rss = int(re.findall(r"MAXRSS (\d+)", proc.stderr)[-1])
     return elapsed, rss, proc.stderr
@@ -55,7 +54,7 @@ def run_bare(start: str) -> dict:
 def run_ours(start: str, archive: Path) -> dict:
     log_file = archive.with_suffix(".log")
     elapsed, rss, _ = timed([sys.executable, "-m", "archive", "crawl", start, "--archive", f"sqlite:///{archive}",
-                             "--no-politeness", "--log-file", str(log_file)])
+                             "--no-politeness", "--log-file", str(log_file)], finished=CRAWL_FINISHED)
     log = log_file.read_text(encoding="utf-8")
     articles = re.findall(r"'item_scraped_count': (\d+)", log)
     return {"pages": responses(log), "seconds": elapsed, "rss_mb": rss / 1024, "articles": int(articles[-1]) if articles else 0}
@@ -95,14 +94,7 @@ def render(site: Path, bare: dict, ours: dict, bench: str, command: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", required=True, type=Path)
-    parser.add_argument("--start", default="vi/trang-chu.html", help="start page, relative to the mirror")
-    parser.add_argument("--write")
-    args = parser.parse_args(argv)
-    if not args.site.is_dir():
-        print(f"crawl_bench: no such site folder {args.site}", file=sys.stderr)
-        return 2
+    args = site_arguments("crawl_bench", __doc__.splitlines()[0], argv)
     with MirrorServer(args.site) as server, tempfile.TemporaryDirectory() as tmp:
         start = f"{server.url}/{args.start}"
         bare = run_bare(start)

@@ -10,6 +10,7 @@ live portals do. ``traffic()`` counts requests and body bytes sent, ``statuses``
 
 from __future__ import annotations
 
+import argparse
 import functools
 import http.server
 import threading
@@ -67,3 +68,20 @@ class MirrorServer(LoopbackServer):
         """(requests, body bytes) served so far: subtract two readings to measure one crawl."""
         with self._lock:
             return sum(self.statuses.values()), self.bytes_sent
+
+
+# `portal-archive crawl` exit codes that mean the crawl of a mirror finished: 3 is "over the failure
+# rate", which a mirror crawl always is, the mirror lacking the attachment files its pages link.
+CRAWL_FINISHED = (0, 3)
+
+
+def site_arguments(prog: str, description: str, argv: list[str] | None) -> argparse.Namespace:
+    """The options every mirror benchmark takes (--site, --start, --write); exit 2 without the site folder."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--site", required=True, type=Path)
+    parser.add_argument("--start", default="vi/trang-chu.html", help="start page, relative to the mirror")
+    parser.add_argument("--write")
+    args = parser.parse_args(argv)
+    if not args.site.is_dir():
+        parser.exit(2, f"{prog}: no such site folder {args.site}\n")
+    return args

@@ -12,7 +12,6 @@ response body bytes are counted by the server; seconds are the whole `portal-arc
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tempfile
@@ -22,11 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.store import Archive  # noqa: E402
-from benchmarks.mirror_server import MirrorServer  # noqa: E402
+from benchmarks.mirror_server import CRAWL_FINISHED, MirrorServer, site_arguments  # noqa: E402
 from benchmarks.report import REPO, describe_machine, machine_info, repo_relative, run_date, write_section  # noqa: E402
 
 SECTION_START, SECTION_END = "<!-- recrawl-bench:start -->", "<!-- recrawl-bench:end -->"
-FINISHED = (0, 3)  # 3: finished, but over the failure rate: the mirror lacks the attachment files it links
 RUNS = (("first crawl (empty archive)", True, ()),
         ("nightly re-crawl", True, ()),
         ("nightly re-crawl, server validators off", False, ()),
@@ -41,7 +39,7 @@ def crawl(server: MirrorServer, start: str, archive: str, options: tuple[str, ..
     proc = subprocess.run([sys.executable, "-m", "archive", "crawl", start, "--archive", archive, "--no-politeness",
                            *options], cwd=REPO, capture_output=True, text=True)
     seconds = time.perf_counter() - began
-    if proc.returncode not in FINISHED:
+    if proc.returncode not in CRAWL_FINISHED:
         raise SystemExit(f"recrawl_bench: crawl failed ({proc.returncode}): {proc.stderr[-800:]}")
     now_requests, now_sent = server.traffic()
     with Archive.open(archive) as opened:
@@ -89,14 +87,7 @@ def render(site: Path, runs: list[dict], command: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", required=True, type=Path)
-    parser.add_argument("--start", default="vi/trang-chu.html", help="start page, relative to the mirror")
-    parser.add_argument("--write")
-    args = parser.parse_args(argv)
-    if not args.site.is_dir():
-        print(f"recrawl_bench: no such site folder {args.site}", file=sys.stderr)
-        return 2
+    args = site_arguments("recrawl_bench", __doc__.splitlines()[0], argv)
     runs = []
     with MirrorServer(args.site) as server, tempfile.TemporaryDirectory() as tmp:
         archive = f"sqlite:///{Path(tmp) / 'archive.db'}"

@@ -8,19 +8,40 @@ drops ``Transfer-Encoding`` and gives the body's own ``Content-Length`` (``archi
 
 The captures row's id goes into ``request.meta["capture_id"]``: the spider puts it on its item, so
 the stored article version points at the fetch it came from. Off with ``WARC_ENABLED = False``.
+
+``refuse_without_warc_dir`` is the spider's check, when Scrapy builds the crawler, that the captures
+have somewhere to go: a bare ``scrapy crawl portal`` into PostgreSQL without WARC_DIR stops there in
+one line, as ``portal-archive crawl`` does, not with a traceback from deep inside the engine.
 """
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime, timezone
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from archive.store import Archive
-from archive.warc import Exchange, WarcFiles, warc_dir_for
+from archive.warc import Exchange, WarcDirError, WarcFiles, warc_dir_for
 
 META_KEY = "capture_id"
+USAGE_ERROR = 2  # the exit code of `portal-archive crawl` for the same refusal (archive/cli.py)
+
+
+def refuse_without_warc_dir(settings) -> None:
+    """Exit 2 with warc_dir_for's one line when captures are on and the archive gives them no WARC_DIR.
+
+    Called while Scrapy builds the crawler (``PortalSpider.update_settings``), before its event loop
+    runs: an exception raised later, from this middleware's ``from_crawler``, ends in a traceback.
+    """
+    if not settings.getbool("WARC_ENABLED", True):
+        return
+    try:
+        warc_dir_for(settings.get("ARCHIVE_URL"), settings.get("WARC_DIR"))
+    except WarcDirError as exc:
+        sys.stderr.write(f"Error: {exc}\n")  # click's form, as `portal-archive crawl` prints it
+        raise SystemExit(USAGE_ERROR) from None
 
 
 class WarcCaptureMiddleware:

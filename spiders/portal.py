@@ -23,6 +23,7 @@ from archive.store import Archive
 from archive.urls import identity, is_same_site, page_kind_hint, request_url, trap_reason
 from pipelines.attachments import ATTACHMENT_FETCHED
 from pipelines.pages import PAGE_FAILED
+from spiders.capture import refuse_without_warc_dir
 from spiders.extract import Options, extract_article
 from spiders.incremental import REVALIDATE, keep_paging, known_streak, listed_articles, next_pages, pager_links
 from spiders.registry import DEFAULT_REGISTRY, Portal, load_registry
@@ -45,6 +46,11 @@ class PortalSpider(scrapy.Spider):
         self.known: set[str] = set()  # identities of the articles the archive holds, for the portals crawled
         self.incremental: set[str] = set()  # slugs of the portals crawled incrementally
         self.files: set[str] = set()  # request URLs of attachments already requested
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        refuse_without_warc_dir(settings)  # now, in one line: the capture middleware could only fail with a traceback
 
     async def start(self):
         self.full = self.settings.getbool("ARCHIVE_FULL")

@@ -16,6 +16,7 @@ import shutil
 import socket
 import sqlite3
 import subprocess
+import sys
 import time
 import urllib.request
 from datetime import datetime, timezone
@@ -213,6 +214,21 @@ def test_postgresql_archive_needs_a_warc_dir_and_then_works(tmp_path):
         assert checked.returncode == 0, checked.stdout + checked.stderr
     assert len(list(warc_dir.glob("*.warc.gz"))) == 1 and len(list(warc_dir.glob("*.cdxj"))) == 1
     assert "captures rows" in checked.stdout and "attachments" in checked.stdout
+
+
+def test_bare_scrapy_into_postgresql_without_warc_dir_is_refused_in_the_clis_one_line():
+    """`scrapy crawl portal` (Scrapyd runs it so) stops before fetching anything, with the line and exit code
+    `portal-archive crawl` gives, not a traceback. Only the URL is read: no database is needed to be refused."""
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    with serve(slow_seconds=0) as server:
+        cli = run_cli("crawl", server.url + "/", "--archive", url)
+        bare = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"url={server.url}/",
+                               "-s", f"ARCHIVE_URL={url}"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                              check=False)
+        assert server.requests == 0
+    assert bare.returncode == cli.returncode == 2
+    assert "Traceback" not in bare.stderr
+    assert bare.stderr.strip().splitlines()[-1] == cli.stderr.strip() and "WARC_DIR" in cli.stderr
 
 
 # -- replay with pywb -------------------------------------------------------------------------

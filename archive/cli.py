@@ -128,7 +128,7 @@ def crawl(url, slug, all_portals, full, registry, archive_url, max_pages, max_de
       4  another run holds the lock of one of these portals (nothing was crawled)
     """
     from .crawl import CrawlError, run_crawl
-    from .locks import LockHeld
+    from .locks import LockError, LockHeld
 
     if sum(bool(x) for x in (url, slug, all_portals)) != 1:
         raise click.UsageError("give exactly one of URL, --portal SLUG or --all")
@@ -138,7 +138,7 @@ def crawl(url, slug, all_portals, full, registry, archive_url, max_pages, max_de
                            progress=sys.stderr.isatty(), warc_dir=_warc_dir(archive_url, warc_dir))
     except LockHeld as exc:
         raise ExitError(str(exc), LOCKED) from None
-    except CrawlError as exc:
+    except (CrawlError, LockError) as exc:  # LockError: the lock folder is not writable, an environment error (1)
         raise click.ClickException(str(exc)) from None
     if run_id is None:
         raise click.ClickException("the crawl stopped before it opened a run in the archive (see its log)")

@@ -11,7 +11,9 @@ a file's *existence* would outlive a ``kill -9`` and block every later run; thes
   connection of its own; the server drops it when that connection ends, process death included.
   The holder's description travels as the connection's ``application_name`` (pg_stat_activity).
 
-``run_locks(archive_url, slugs)`` takes every portal's lock or none. Scrapy-free.
+``run_locks(archive_url, slugs)`` takes every portal's lock or none. Scrapy-free. A lock that cannot be
+taken at all (a lock folder the crawler may not write, a file where it should be) is ``LockError``:
+one line naming the path, not a traceback.
 """
 
 from __future__ import annotations
@@ -75,6 +77,14 @@ class LockHeld(Exception):
         self.slug, self.holder = slug, holder
 
 
+class LockError(Exception):
+    """A portal's lock cannot be taken at all (not: it is held); the message is one line naming the path."""
+
+    def __init__(self, slug: str, error: OSError):
+        super().__init__(f"cannot take the run lock on portal {slug!r}: {error.filename}: "
+                         f"{error.strerror or type(error).__name__}")
+
+
 @contextmanager
 def run_locks(archive_url: str, slugs: Iterable[str]) -> Iterator[None]:
     """Hold every portal's lock for the body, or raise LockHeld holding none."""
@@ -126,10 +136,13 @@ class _FileLocks:
         self.held: list[int] = []
 
     def take(self, slug: str) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        # The file is never deleted: a run that unlinked it could leave the next two runs each
-        # locking a different inode under the same name.
-        fd = os.open(self.folder / f"{_file_name(slug)}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            # The file is never deleted: a run that unlinked it could leave the next two runs each
+            # locking a different inode under the same name.
+            fd = os.open(self.folder / f"{_file_name(slug)}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # read-only folder, a file in its place, a full disk
+            raise LockError(slug, exc) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -196,4 +209,4 @@ WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
 LIMIT 1
 """
 
-__all__ = ["Holder", "LockHeld", "lock_folder", "lock_key", "run_locks"]
+__all__ = ["Holder", "LockError", "LockHeld", "lock_folder", "lock_key", "run_locks"]

@@ -27,6 +27,7 @@ NAMING = {
 }
 RUN_STATUSES = ("running", "finished", "failed", "interrupted")
 CAPTURE_TYPES = ("response", "revisit")  # the WARC record types a fetch is written as
+FRONTIER_STATES = ("pending", "done")  # a frontier request: not yet processed / its response processed
 # The Article contract's fields in its own order (spiders/extract/article.py; a test keeps them in step).
 CONTRACT_FIELDS = ("url", "headline", "datePublished", "datePublishedRaw", "dateModified", "dateModifiedRaw",
                    "authors", "articleBody", "articleBodyHtml", "description", "breadcrumbs", "images",
@@ -211,3 +212,25 @@ class Capture(Base):
     fetched_at: Mapped[datetime]  # WARC-Date
     # A revisit's original response; the original's payload is the one to read.
     refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"))
+
+class FrontierRequest(Base):
+    """A request a crawl enqueued (migration 0008): what a crawl killed outright resumes from.
+
+    Rows exist only while a portal's crawl is unfinished: the run that finishes deletes its portals'
+    rows (archive/frontier.py). Keyed by slug, not portals.id: a run may enqueue before its portal's row exists.
+    """
+
+    __tablename__ = "frontier"
+    __table_args__ = (CheckConstraint(f"state IN {FRONTIER_STATES!r}", name="state"),
+                      UniqueConstraint("portal", "fingerprint"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    portal: Mapped[str] = mapped_column(String(100))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # Scrapy's request fingerprint, hex
+    url: Mapped[str] = mapped_column(Text)
+    callback: Mapped[str | None] = mapped_column(String(100))  # the spider method's name; None: the spider's parse
+    priority: Mapped[int]
+    request: Mapped[dict[str, Any]]  # the rest of what rebuilds the request: method, headers, body, meta, cb_kwargs…
+    state: Mapped[str] = mapped_column(String(8), default="pending")
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None]

@@ -26,6 +26,7 @@ from .db import BEGIN_OPTION, make_engine, upgrade
 from .filters import Filters
 from .models import (CONTRACT_FIELDS, RUN_STATUSES, Article, ArticleAuthor, ArticleVersion, Attachment, Author,
                      CrawlRun, Page, Portal, iso_utc, utcnow)
+from .resume import ResumeStore
 from .text_fold import fold
 
 DEFAULT_URL = "sqlite:///archive.db"
@@ -50,7 +51,7 @@ def content_hash(article: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
-class Archive(CaptureStore):
+class Archive(CaptureStore, ResumeStore):
     """An open archive. ``with Archive.open(url) as archive: ...``"""
 
     def __init__(self, engine: Engine):
@@ -247,11 +248,15 @@ class Archive(CaptureStore):
 
     # -- incremental crawls ------------------------------------------------------------------
 
-    def article_identities(self, prefix: str = "") -> set[str]:
+    def article_identities(self, prefix: str = "", first_seen_before: datetime | None = None) -> set[str]:
         """The identities of stored articles that start with ``prefix`` (a portal's ``host/``): what a
-        repeat crawl already knows, so it re-validates these and stops paging through lists of them."""
+        repeat crawl already knows, so it re-validates these and stops paging through lists of them.
+        ``first_seen_before``: only those known then (a resumed crawl knows what its first part knew)."""
+        stmt = select(Article.identity).where(Article.identity.startswith(prefix, autoescape=True))
+        if first_seen_before is not None:
+            stmt = stmt.where(Article.first_seen < first_seen_before)
         with Session(self.engine) as s:
-            return set(s.scalars(select(Article.identity).where(Article.identity.startswith(prefix, autoescape=True))))
+            return set(s.scalars(stmt))
 
     def touch_article(self, run_id: int | None, identity: str) -> str | None:
         """Record that the portal answered "304 Not Modified" for a stored article: "unchanged" (only

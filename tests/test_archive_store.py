@@ -32,7 +32,7 @@ from conftest import FIXTURES, ROOT
 from spiders.extract import Article, extract_article
 
 TABLES = {"alembic_version", "portals", "crawl_runs", "pages", "articles", "article_versions",
-          "authors", "article_authors", "attachments", "captures",
+          "authors", "article_authors", "attachments", "captures", "frontier",
           # migration 0002: the FTS5 index and its shadow tables (SQLite only)
           "articles_fts", "articles_fts_data", "articles_fts_idx", "articles_fts_docsize", "articles_fts_config"}
 
@@ -79,7 +79,7 @@ def test_schema_is_created_by_migrations_with_sqlite_settings(archive):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-    assert current_revision(archive.engine) == head_revision() == "0007"
+    assert current_revision(archive.engine) == head_revision() == "0008"
 
 
 def test_migrations_produce_exactly_the_models_schema(archive):

@@ -102,3 +102,17 @@ def test_in_language_follows_the_text_not_the_english_ui_chrome():
     assert result.inLanguage == "vi"
     english = raw.replace(PARAS.encode(), b"<p>The meeting was attended by many departments of the province today.</p>" * 3)
     assert extract_article(english, url="https://x.gov.vn/en/tin/-/view_content/1-a").inLanguage == "en"
+
+
+def _teaser(n: int) -> str:
+    return (f'<div class="news-item"><a href="/vi/tin/-/view_content/{n}-tin-{n}">Tin thứ {n}: hội nghị triển khai kế '
+            f'hoạch chuyển đổi số</a> <span class="date">(0{n}/03/2025)</span><p>Tóm tắt tin thứ {n}.</p></div>')
+
+
+def test_two_teasers_that_are_the_whole_body_are_a_listing_but_not_under_an_article():
+    """A section with two articles (or a list's last page) is a list; two "related" teasers under an article's
+    own text are a small share of it, and the page stays an article."""
+    listing = extract_article(page(body=_teaser(1) + _teaser(2)), url="https://x.gov.vn/vi/tin-tuc")
+    assert listing.isArticle is False and listing.reason == "listing: teasers linking to other pages"
+    article = extract_article(page(body=PARAS * 2 + _teaser(1) + _teaser(2)), url="https://x.gov.vn/vi/tin/-/view_content/9-a")
+    assert article.isArticle is True and article.headline == TITLE

@@ -33,6 +33,10 @@ MIN_BODY_CHARS = 20
 DATE_LINE_CHARS = 60  # a line that only dates the article is short
 LISTING_LINKS = 8
 TEASER_ITEMS = 4
+# A shorter run of item blocks (a new section, a list's last page) is a list only when its items hold nearly all
+# the main text: an article's "related articles" box of two or three links is a small part of the article.
+SHORT_LIST_ITEMS = 2
+SHORT_LIST_SHARE = 0.8
 INLINE_TAGS = ("p", "span", "a", "strong", "b", "em", "i", "font")
 TEASER_LINE_CHARS = 200  # "Title (17/05/2019)" or a date line under a teaser; prose paragraphs are longer  # a page without an article but with this many title links is a list of articles
 HEADLINE_CHARS = (6, 300)
@@ -382,13 +386,22 @@ def _is_dated_teaser_list(el) -> bool:
 
 
 def _is_repeated_teaser_list(el) -> bool:
-    """Four or more sibling blocks of one class, each with its own title link: the items of an article list."""
+    """Sibling blocks of one class, each with its own title link: the items of an article list when there are
+    four or more, or at least two that hold nearly all of the element's text."""
+    text = len(text_of(el)) or 1
+    return any(len(blocks) >= TEASER_ITEMS or (len(blocks) >= SHORT_LIST_ITEMS and
+                                                sum(len(text_of(b)) for b in blocks) >= SHORT_LIST_SHARE * text)
+               for blocks in _teaser_blocks(el))
+
+
+def _teaser_blocks(el) -> list[set]:
+    """The blocks around ``el``'s title links (nearest ancestor with a class), grouped by parent and class."""
     items: dict[tuple, set] = {}
     for a in _title_links(el):
         block = next((b for b in a.iterancestors() if b.get("class") and b.tag not in INLINE_TAGS), None)
         if block is not None and block is not el and not _is_inside(el, block):
             items.setdefault((block.getparent(), block.get("class")), set()).add(block)
-    return max((len(blocks) for blocks in items.values()), default=0) >= TEASER_ITEMS
+    return list(items.values())
 
 
 def _tidy(text: str) -> str:

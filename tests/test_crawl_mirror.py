@@ -6,10 +6,13 @@ import csv
 import json
 import re
 import sqlite3
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import require, run_cli, shared_path
 from benchmarks.mirror_server import MirrorServer
+
+from archive.urls import is_document
 
 VIEW_CONTENT_ID = re.compile(r"view_content/(?:pop_up/)?(\d+)")
 
@@ -29,13 +32,40 @@ def crawled(mirror, tmp_path_factory):
     db = tmp_path_factory.mktemp("archive") / "archive.db"
     start = f"{server.url}/{rows[0]['path']}"
     with pytest.MonkeyPatch.context() as env:
-        # The mirror kept pages, not all they link: dead menu links and every attachment (116 files) are 404s
-        # here, about 20% of fetches; a real portal over the default 10% would rightly end as unhealthy (exit 3).
+        # The run's failure rate counts every 404, and here they are all files the mirror never held (see
+        # test_every_failure_is_a_file_the_mirror_lacks): 20% of the first crawl's 1,400 fetches, 28% of the
+        # nightly one's 200 (it re-reads the lists, and their dead links). A real portal over the default 10%
+        # would rightly end as unhealthy (exit 3); what this mirror is allowed is checked URL by URL below.
         env.setenv("PORTAL_ARCHIVE_MAX_FAILURE_RATE", "0.3")
         for _ in range(2):  # the second crawl of the unchanged portal must add nothing
             proc = run_cli("crawl", start, "--archive", f"sqlite:///{db}", "--no-politeness", timeout=600)
             assert proc.returncode == 0, proc.stderr[-2000:]
     return sqlite3.connect(db), rows
+
+
+def test_every_failure_is_a_file_the_mirror_lacks(crawled):
+    """The mirror saved pages, not everything they link. Its missing files are of two kinds, counted apart:
+    the articles' attachments (PDF/DOC/XLS: the mirror holds none, so every one requested is a 404) and dead
+    links (menu entries, sitemap.xml, images and articles it did not save). A page the mirror holds never fails."""
+    db, rows = crawled
+    runs = [json.loads(counts) for (counts,) in db.execute("SELECT counts FROM crawl_runs ORDER BY id")]
+    assert {failure["reason"] for run in runs for failure in run["failures"]} == {"HTTP 404"}
+    failed = [url for (url,) in db.execute("SELECT url FROM pages WHERE error IS NOT NULL")]
+    held = [url for url in failed if _mirror_holds(url)]
+    assert held == [], "pages the mirror serves must not fail"
+    attachments = [url for url in failed if is_document(url)]
+    requested_files = [url for (url,) in db.execute("SELECT url FROM pages") if is_document(url)]
+    assert len(attachments) == len(requested_files) > 100, "every attachment requested is missing, and only those"
+    assert db.execute("SELECT count(*) FROM attachments WHERE sha256 IS NOT NULL").fetchone()[0] == 0
+    # What is left are dead links (about 160 distinct URLs), none of them a page of the mirror's MANIFEST.
+    manifest = {f"/{row['path']}" for row in rows}
+    assert not [url for url in failed if unquote(urlsplit(url).path) in manifest]
+
+
+def _mirror_holds(url: str) -> bool:
+    """Whether the mirror serves a file at this URL's path (as its server does: the query ignored)."""
+    path = shared_path("corpus", "sites", "sotttt-dev") / unquote(urlsplit(url).path).lstrip("/")
+    return path.is_file() or (path / "index.html").is_file()
 
 
 def test_every_article_is_stored_once_and_nothing_else(crawled):

@@ -21,10 +21,10 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
 
 from .captures import CaptureRef
+from .warc import replay
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 CHUNK = 1 << 16
@@ -322,10 +322,7 @@ def _check_attachment(walk: _Walk, url: str, sha256: str, capture: CaptureRef | 
 
 def _content(raw: bytes) -> bytes:
     """A response record's payload with its content encoding (gzip, deflate, br) undone: the file itself."""
-    from warcio.archiveiterator import ArchiveIterator
-
-    record = next(iter(ArchiveIterator(BytesIO(raw))))
-    return record.content_stream().read()
+    return replay(raw).body
 
 
 __all__ = ["Problem", "Report", "digest_matches", "verify"]

@@ -222,6 +222,39 @@ def _status_line(status: int) -> str:
         return str(status)
 
 
+@dataclass(frozen=True)
+class Replayed:
+    """A captured HTTP response read back: as the server sent it, but its content encoding undone."""
+
+    status: int
+    headers: list[tuple[str, str]]  # without Content-Encoding and Content-Length, which described the bytes sent
+    body: bytes
+
+
+def replay(member: bytes) -> Replayed:
+    """The response in one WARC record (a gzip member or its inflated bytes); ValueError if it holds none."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    record = next(iter(ArchiveIterator(BytesIO(member))), None)
+    if record is None or record.http_headers is None or record.rec_type != "response":
+        raise ValueError("no response record")
+    body = record.content_stream().read()  # de-chunked, gzip/deflate/br undone
+    status = int(record.http_headers.get_statuscode() or 0)
+    headers = [(name, value) for name, value in record.http_headers.headers
+               if name.lower() not in ("content-encoding", "content-length")]
+    return Replayed(status, headers, body)
+
+
+def replay_capture(directory: Path, capture: CaptureRef) -> Replayed | None:
+    """The response a captures row points at, read from its file in WARC_DIR; None when it is gone or unreadable."""
+    try:
+        with (directory / capture.warc_file).open("rb") as fh:
+            fh.seek(capture.warc_offset)
+            return replay(fh.read(capture.warc_length))
+    except (OSError, ValueError, EOFError):
+        return None
+
+
 def write_cdxj(warc: Path) -> Path:
     """Index one WARC file into ``<file>.cdxj`` beside it (sorted SURT lines, cdxj-indexer's fields)."""
     from cdxj_indexer.main import CDXJIndexer
@@ -231,5 +264,5 @@ def write_cdxj(warc: Path) -> Path:
     return index
 
 
-__all__ = ["DEFAULT_MAX_SIZE", "DEFAULT_PREFIX", "Exchange", "WarcDirError", "WarcFiles", "Written", "digest_of",
-           "recorded_headers", "revisit_target", "warc_date", "warc_dir_for", "write_cdxj"]
+__all__ = ["DEFAULT_MAX_SIZE", "DEFAULT_PREFIX", "Exchange", "Replayed", "WarcDirError", "WarcFiles", "Written",
+           "digest_of", "recorded_headers", "replay", "replay_capture", "revisit_target", "warc_date", "warc_dir_for", "write_cdxj"]

@@ -3,7 +3,8 @@
 Archivists need to see what a run fetched and what failed — a 500, a timeout, a refused 50 MB body —
 not only the articles it stored; ``portal-archive runs`` counts these rows as pages and errors.
 A "304 Not Modified" for a re-validated article (spiders/incremental.py) is that article seen
-unchanged: recorded here, as the store pipeline never sees it (a 304 has no body to extract).
+unchanged: recorded here, as the store pipeline never sees it (a 304 has no body to extract). A list's
+304, which the spider reads from the list's capture, is recorded as the 304 it was.
 """
 
 from __future__ import annotations
@@ -32,11 +33,13 @@ class PageRecorder:
         return recorder
 
     def response_received(self, response, request, spider):
-        ok = 200 <= response.status < 300
-        self._record(response.url, response.status,
+        # "cached": the server said 304 and the spider reads the page's capture (spiders/middlewares.py)
+        status = 304 if "cached" in response.flags else response.status
+        ok = 200 <= status < 300
+        self._record(response.url, status,
                      etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
                      content_sha256=hashlib.sha256(response.body).hexdigest() if ok else None,
-                     error=None if ok or response.status in (301, 302, 303, 304, 307, 308) else f"HTTP {response.status}")
+                     error=None if ok or status in (301, 302, 303, 304, 307, 308) else f"HTTP {status}")
         if response.status == 304 and request.meta.get("revalidate"):
             self._unchanged(identity(response.url))
 

@@ -24,6 +24,10 @@ PAGER_PARAM = re.compile(r"(^|_)(cur|page)$|^wcm_page\.", re.I)
 # Request meta of a re-validation: conditional headers added (spiders/middlewares.py), a 304 let through to the
 # spider instead of being dropped as an HTTP error.
 REVALIDATE = {"revalidate": True, "handle_httpstatus_list": (304,)}
+# Request meta of a page read before that is no known article (a list, a home page, a sitemap or feed): asked
+# conditionally too, and a 304 answered with the page as captured then (spiders/middlewares.py), so its links are
+# followed again as if it had been downloaded.
+RELIST = {"relist": True, "handle_httpstatus_list": (304,)}
 
 
 def pager_position(url: str) -> tuple[str, int] | None:

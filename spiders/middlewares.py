@@ -16,6 +16,10 @@ last 200 response (or, when the article was last read under another URL, from th
 unchanged page costs a "304 Not Modified" and no body. Without validators it is an ordinary request,
 and the content hash decides whether the article changed. A redirect that lands on a known article
 (an old URL's 301) is a re-validation too: the spider could not tell where the old URL led.
+A page the spider marks ``relist`` (one it read before that lists: a home page, a section, a sitemap)
+is asked the same way, and its 304 is answered with the page as captured then (WARC_DIR), flagged
+``cached``, so the spider follows its links as if it had been downloaded; where that capture cannot
+be read, the page is requested again without conditions.
 """
 
 from __future__ import annotations
@@ -23,16 +27,20 @@ from __future__ import annotations
 import logging
 import time
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Headers
+from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 from w3lib.url import canonicalize_url
 
 from archive.store import Archive
 from archive.urls import identity, is_same_site
+from archive.warc import replay_capture, warc_dir_for
 from spiders.incremental import REVALIDATE, conditional_headers
 
 logger = logging.getLogger(__name__)
@@ -69,7 +77,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def _sleep(self, retry: Request, wait: float | None) -> None:
         delay = min(max(self.backoff * 2 ** (retry.meta.get("retry_times", 1) - 1), wait or 0), self.backoff_max)
         if delay > 0:
-            from twisted.internet import reactor  # not at import time: Scrapy installs the reactor first
+            from twisted.internet import (
+                reactor,  # not at import time: Scrapy installs the reactor first
+            )
 
             logger.debug("Waiting %.1f s before retrying %s", delay, retry)
             await maybe_deferred_to_future(deferLater(reactor, delay))
@@ -116,6 +126,7 @@ class ConditionalRequestMiddleware:
     def __init__(self, crawler):
         self.crawler = crawler
         self.archive: Archive | None = None
+        self.warc_dir: Path | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -132,10 +143,31 @@ class ConditionalRequestMiddleware:
             request.meta.update(REVALIDATE)
         elif request.meta.get("redirect_urls"):
             request.meta.pop("revalidate", None)
-        if request.meta.get("revalidate"):
+        if request.meta.get("revalidate") or request.meta.get("relist"):
             page = self._archive().page_with_validators(request.url, identity(request.url))
             for name, value in conditional_headers(page).items():
                 request.headers[name] = value
+
+    def process_response(self, request, response):
+        if response.status != 304 or not request.meta.get("relist"):
+            return response
+        replayed = self._captured(request.url)
+        if replayed is None:  # no capture to read it from: ask for the page itself
+            meta = {**request.meta, "relist": False, "handle_httpstatus_list": ()}
+            return request.replace(meta=meta, dont_filter=True)
+        headers = Headers(replayed.headers)
+        kind = responsetypes.from_args(headers=headers, url=request.url, body=replayed.body)
+        return kind(url=request.url, status=replayed.status, headers=headers, body=replayed.body, request=request,
+                    flags=["cached"])  # "cached": not a fetch, so spiders/capture.py does not capture it again
+
+    def _captured(self, url: str):
+        """The last captured 200 of ``url`` (spiders/capture.py wrote it), read back; None if there is none."""
+        capture = self._archive().latest_payload(url)
+        if capture is None or capture.status != 200:
+            return None
+        if self.warc_dir is None:
+            self.warc_dir = warc_dir_for(self.crawler.settings.get("ARCHIVE_URL"), self.crawler.settings.get("WARC_DIR"))
+        return replay_capture(self.warc_dir, capture)
 
     def spider_closed(self, spider):
         if self.archive is not None:

@@ -25,7 +25,7 @@ from pipelines.attachments import ATTACHMENT_FETCHED
 from pipelines.pages import PAGE_FAILED
 from spiders.capture import refuse_without_warc_dir
 from spiders.extract import Options, extract_article
-from spiders.incremental import REVALIDATE, keep_paging, known_streak, listed_articles, next_pages, pager_links
+from spiders.incremental import RELIST, REVALIDATE, keep_paging, known_streak, listed_articles, next_pages, pager_links
 from spiders.registry import DEFAULT_REGISTRY, Portal, load_registry
 
 SKIP_KINDS = frozenset(("document", "print"))  # documents: fetched only as attachments of articles; print = a duplicate view
@@ -141,6 +141,8 @@ class PortalSpider(scrapy.Spider):
         meta = dict(meta or {})
         if key in self.known:  # archived before: ask whether it changed (spiders/middlewares.py)
             meta.update(REVALIDATE)
+        elif portal.slug in self.incremental:  # a list read last time: unchanged, it is read back from its capture
+            meta.update(RELIST)
         return scrapy.Request(request_url(url), callback=self.parse, errback=self._failed, cb_kwargs={"portal": portal},
                               meta=meta)
 

@@ -5,6 +5,8 @@ Pure ``Site.respond`` calls (no sockets) except the byte counter, which is the s
 
 from __future__ import annotations
 
+import gzip
+import urllib.error
 import urllib.request
 
 from archive.sample import Site, serve, truth
@@ -105,3 +107,28 @@ def test_the_server_counts_body_bytes_and_statuses():
         except urllib.error.HTTPError as err:  # urllib reports a 304 as an error
             assert err.code == 304
         assert server.traffic() == (2, len(body)) and server.statuses == {200: 1, 304: 1}
+
+
+def test_list_pages_are_gzip_on_the_wire_and_answer_304_to_their_etag():
+    """What a crawler that accepts gzip gets (Liferay's GZipFilter): the same page, compressed, and counted so;
+    a list page carries an ETag of its body and a 304 answers it while the list is unchanged."""
+    section = c.SECTIONS["notices"].path
+    with serve(slow_seconds=0) as server:
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(server.url + section, timeout=10) as plain:
+            body, etag = plain.read(), plain.headers["ETag"]
+        request = urllib.request.Request(server.url + section, headers={"Accept-Encoding": "br, gzip;q=0.8"})
+        with opener.open(request, timeout=10) as packed:
+            assert packed.headers["Content-Encoding"] == "gzip"
+            wire = packed.read()
+        assert gzip.decompress(wire) == body and len(wire) < len(body) / 3
+        assert server.traffic() == (2, len(body) + len(wire))
+        try:
+            opener.open(urllib.request.Request(server.url + section, headers={"If-None-Match": etag}), timeout=10)
+        except urllib.error.HTTPError as err:
+            assert err.code == 304
+        server.site.publish("notices")
+        with opener.open(urllib.request.Request(server.url + section, headers={"If-None-Match": etag}),
+                         timeout=10) as changed:
+            assert changed.status == 200 and changed.headers["ETag"] != etag
+    assert server.statuses == {200: 3, 304: 1}

@@ -2,13 +2,21 @@
 
 A ``ThreadingHTTPServer`` in a daemon thread; silent unless ``log=True``. ``hits`` counts the
 requests per request target (path and query, exactly as sent), ``statuses`` the responses per
-status and ``bytes_sent`` their body bytes, so tests can check how many requests a crawl made and
+status, ``answers`` per (target, status), and ``bytes_sent`` their body bytes, so tests can check how many requests a crawl made and
 how much it downloaded. ``server.site`` is the portal itself: ``site.publish`` and ``site.edit``
 change it between two crawls; ``validators=False`` serves article pages without ETag/Last-Modified.
+
+Every other page (lists, home pages, sitemap, feed) carries an ``ETag`` of its body, as a page
+cache in front of the portal sends, and a request that still holds it gets a 304 — unless
+``validators=False``. Text answers (HTML, XML, feeds, CSS, JS) go out gzip-encoded to a client that accepts gzip, as
+Liferay's GZipFilter (on by default) and WebSphere's HTTP compression send them; ``bytes_sent``
+counts the bytes on the wire, compressed where they were. PDFs and images go out as they are.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import sys
 import threading
 import time
@@ -16,8 +24,10 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler
 
 from .loopback import LoopbackServer
-from .site import Site
+from .site import Response, Site, not_modified, still_fresh
 from .themes import restyle
+
+COMPRESSIBLE = ("text/", "application/xml", "application/atom+xml", "application/rss+xml", "application/javascript")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -36,7 +46,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, method: str) -> None:
         owner: SampleServer = self.server.owner  # type: ignore[attr-defined]
-        response = restyle(owner.site.respond(method, self.path, dict(self.headers.items())), owner.theme)
+        headers = dict(self.headers.items())
+        response = restyle(owner.site.respond(method, self.path, headers), owner.theme)
+        if owner.site.validators:
+            response = revalidated(with_page_etag(response), headers)
+        response = compressed(response, self.headers.get("Accept-Encoding", ""))
         body = response.body if method != "HEAD" else b""
         owner.count(self.path, self.headers.get("User-Agent", ""), response.status, len(body))
         if response.delay > 0:
@@ -53,6 +67,39 @@ class _Handler(BaseHTTPRequestHandler):
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
 
+def with_page_etag(response: Response) -> Response:
+    """A 200 without validators (lists, home pages, sitemap, feed) gets an ETag of its body as served:
+    what a CMS page cache or a reverse proxy sends; an article keeps its own, content-based ones."""
+    if response.status != 200 or "ETag" in response.headers or "Last-Modified" in response.headers:
+        return response
+    etag = f'W/"{hashlib.sha256(response.body).hexdigest()[:16]}"'  # weak: the gzip-encoded copy shares it
+    return Response(response.status, {**response.headers, "ETag": etag}, response.body, response.delay)
+
+
+def revalidated(response: Response, request_headers: dict) -> Response:
+    """The 304 for a request whose If-None-Match / If-Modified-Since still holds, else the response."""
+    lowered = {name.lower(): value for name, value in request_headers.items()}
+    return not_modified(response) if still_fresh(response, lowered) else response
+
+
+def compressed(response: Response, accept_encoding: str) -> Response:
+    """The response gzip-encoded if the client accepts gzip and its body is text; otherwise as it is."""
+    kind = response.headers.get("Content-Type", "")
+    if not response.body or not kind.startswith(COMPRESSIBLE) or not accepts_gzip(accept_encoding):
+        return response
+    headers = {**response.headers, "Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+    return Response(response.status, headers, gzip.compress(response.body, mtime=0), response.delay)
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header lists gzip (or ``*``) without ``q=0``."""
+    for coding in accept_encoding.lower().split(","):
+        name, _, params = coding.strip().partition(";")
+        if name.strip() in ("gzip", "x-gzip", "*") and params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
+            return True
+    return False
+
+
 class SampleServer(LoopbackServer):
     """A running sample portal. Use as a context manager, or call ``close()``."""
 
@@ -65,6 +112,7 @@ class SampleServer(LoopbackServer):
         self.log = log
         self.hits: Counter[str] = Counter()
         self.statuses: Counter[int] = Counter()
+        self.answers: Counter[tuple[str, int]] = Counter()
         self.bytes_sent = 0  # response bodies only: what a crawl downloads, headers aside
         self.user_agents: set[str] = set()  # so tests can check the crawler identifies itself
         self._lock = threading.Lock()
@@ -78,6 +126,7 @@ class SampleServer(LoopbackServer):
         with self._lock:
             self.hits[target] += 1
             self.statuses[status] += 1
+            self.answers[(target, status)] += 1
             self.bytes_sent += size
             self.user_agents.add(user_agent)
 

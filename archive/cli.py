@@ -357,15 +357,24 @@ def serve(archive_url: str, host: str, port: int) -> None:
 @cli.command()
 @ARCHIVE_OPTION
 @WARC_DIR_OPTION
-def verify(archive_url: str, warc_dir: Path | None) -> None:
+@click.option("--repair", is_flag=True, help="First repair the WARC files a killed run left: index each file without "
+                                             "its .cdxj and move a half-written record at its end to <file>.truncated "
+                                             "(every crawl does this at start too).")
+def verify(archive_url: str, warc_dir: Path | None, repair: bool) -> None:
     """Recompute the digests of every WARC record, captures row and captured attachment; exit 1 on any problem.
 
-    Each problem is one line naming the WARC file, the record's id and its offset.
+    Each problem is one line naming the WARC file, the record's id and its offset. A file a killed run left
+    unindexed is one ("CDXJ index missing"): --repair indexes it, one line per file repaired.
     """
     from .report import print_verify_summary
     from .verify import verify as run_verify
 
     directory = _warc_dir(archive_url, warc_dir)
+    if repair:
+        from .warc_repair import repair as repair_files
+
+        for repaired in repair_files(directory):
+            click.echo(repaired.line())
     with _open_archive(archive_url) as archive:
         report = run_verify(archive, directory)
     for problem in report.problems:

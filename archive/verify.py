@@ -121,7 +121,7 @@ def verify(archive, directory: Path) -> Report:
 # -- WARC files ------------------------------------------------------------------------------
 
 def _check_file(walk: _Walk, path: Path) -> None:
-    for offset, length, raw, error in _members(path):
+    for offset, length, raw, error in gzip_members(path):
         if error is not None:
             match = RECORD_ID.search(raw)
             walk.problem(path, offset, match.group(1).decode("ascii", "replace") if match else None,
@@ -138,7 +138,7 @@ def _check_file(walk: _Walk, path: Path) -> None:
         _check_digests(walk, record, block)
 
 
-def _members(path: Path) -> Iterator[tuple[int, int, bytes, str | None]]:
+def gzip_members(path: Path) -> Iterator[tuple[int, int, bytes, str | None]]:
     """(offset, compressed length, decompressed bytes, error or None) of each gzip member; after a damaged
     member, the next place where a member decompresses whole is where the walk goes on."""
     with path.open("rb") as fh:
@@ -296,7 +296,11 @@ def _check_capture(walk: _Walk, capture: CaptureRef) -> None:
         return
     record = walk.records.get(key)
     expected = (capture.record_id, capture.record_type, capture.warc_length, capture.payload_digest)
-    if record is None:
+    if record is None and capture.warc_offset >= path.stat().st_size:  # a killed run's file, cut short
+        walk.problem(path, capture.warc_offset, capture.record_id,
+                     f"capture {capture.id} ({capture.url}): past the end of the file ({path.stat().st_size} bytes): "
+                     "the record was lost when the file was cut short")
+    elif record is None:
         walk.problem(path, capture.warc_offset, capture.record_id,
                      f"capture {capture.id} ({capture.url}): no record starts at this offset")
     elif (record.record_id, record.record_type, record.length, record.payload_digest) != expected:
@@ -325,4 +329,4 @@ def _content(raw: bytes) -> bytes:
     return replay(raw).body
 
 
-__all__ = ["Problem", "Report", "digest_matches", "verify"]
+__all__ = ["Problem", "Report", "digest_matches", "gzip_members", "verify"]

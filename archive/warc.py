@@ -4,8 +4,10 @@ Scrapy-free: ``spiders/capture.py`` turns a Scrapy request and response into an 
 hands it to ``WarcFiles.write``. Each fetch becomes a ``response`` record (or a ``revisit`` when its
 payload is the one the URL's last capture holds) and the ``request`` record that produced it,
 WARC/1.1, each record its own gzip member, in ``<prefix>-<run start UTC>-<serial>.warc.gz`` files
-under WARC_DIR; a file is closed at the end of a run or once it passes WARC_MAX_SIZE, and then
-indexed into ``<file>.cdxj`` beside it.
+under WARC_DIR; a file is indexed into ``<file>.cdxj`` beside it when it is closed, at the end of a
+run or once it passes WARC_MAX_SIZE. Each fetch is flushed to disk before its captures row is written,
+and the open file is ``flock``ed; a run killed before closing its file leaves it unindexed, which
+``archive/warc_repair.py`` repairs.
 
 Digests are SHA-256 written as ``sha256:<hex>`` (the form webrecorder's newer tools write): a PDF's
 payload digest is then its ``attachments.sha256`` with a prefix, and ``sha256sum`` of an extracted
@@ -14,6 +16,7 @@ payload can be compared by eye. The block digest covers HTTP headers and payload
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -148,15 +151,17 @@ class WarcFiles:
         self._writer.write_record(response)
         length = self._file.tell() - offset
         self._writer.write_record(self._request_record(exchange, response))
+        self._file.flush()  # on disk before the captures row names it: a kill -9 then loses at most this record
         return Written("revisit" if original else "response", self._path.name, offset, length,
                        response.rec_headers.get_header("WARC-Record-ID"), digest, exchange.fetched_at)
 
     def close(self) -> None:
-        """Close the current file and write its CDXJ index."""
+        """Write the current file's CDXJ index, then close it (and so let go of its lock)."""
         if self._file is None:
             return
+        self._file.flush()
+        write_cdxj(self._path)  # still locked: archive/warc_repair.py never indexes it at the same time
         self._file.close()
-        write_cdxj(self._path)
         self.closed_files.append(self._path)
         self._file = self._writer = None
 
@@ -171,6 +176,9 @@ class WarcFiles:
                 break
             except FileExistsError:
                 continue
+        # Held while the file is written; the kernel drops it when this process dies, even by kill -9, which is
+        # how archive/warc_repair.py tells a killed run's unindexed file from one a live run is still writing.
+        fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
         self._writer = _Writer(self._file, gzip=True, warc_version=WARC_VERSION)
         self._writer.write_record(self._writer.create_warcinfo_record(self._path.name, {
             "software": "portal-archive (warcio)", "format": f"WARC File Format {WARC_VERSION}",
@@ -260,7 +268,9 @@ def write_cdxj(warc: Path) -> Path:
     from cdxj_indexer.main import CDXJIndexer
 
     index = warc.with_name(warc.name + ".cdxj")
-    CDXJIndexer(output=str(index), inputs=[str(warc)], sort=True).process_all()
+    partial = index.with_name(index.name + ".partial")  # renamed once whole: a killed indexer leaves no index
+    CDXJIndexer(output=str(partial), inputs=[str(warc)], sort=True).process_all()
+    partial.replace(index)
     return index
 
 

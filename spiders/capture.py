@@ -9,6 +9,9 @@ drops ``Transfer-Encoding`` and gives the body's own ``Content-Length`` (``archi
 The captures row's id goes into ``request.meta["capture_id"]``: the spider puts it on its item, so
 the stored article version points at the fetch it came from. Off with ``WARC_ENABLED = False``.
 
+At start it repairs what a run killed before closing its last WARC file left (``archive/warc_repair.py``:
+the file indexed, a half-written record at its end set aside), one warning line per file.
+
 ``refuse_without_warc_dir`` is the spider's check, when Scrapy builds the crawler, that the captures
 have somewhere to go: a bare ``scrapy crawl portal`` into PostgreSQL without WARC_DIR stops there in
 one line, as ``portal-archive crawl`` does, not with a traceback from deep inside the engine.
@@ -16,6 +19,7 @@ one line, as ``portal-archive crawl`` does, not with a traceback from deep insid
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import datetime, timezone
 
@@ -24,6 +28,9 @@ from scrapy.exceptions import NotConfigured
 
 from archive.store import Archive
 from archive.warc import Exchange, WarcDirError, WarcFiles, warc_dir_for
+from archive.warc_repair import repair
+
+logger = logging.getLogger(__name__)
 
 META_KEY = "capture_id"
 USAGE_ERROR = 2  # the exit code of `portal-archive crawl` for the same refusal (archive/cli.py)
@@ -56,6 +63,8 @@ class WarcCaptureMiddleware:
         if not settings.getbool("WARC_ENABLED", True):
             raise NotConfigured("WARC_ENABLED is off")
         directory = warc_dir_for(settings.get("ARCHIVE_URL"), settings.get("WARC_DIR"))
+        for repaired in repair(directory):  # files a killed run left unindexed, before this run adds its own
+            logger.warning("%s", repaired.line())
         files = WarcFiles(directory, settings.get("WARC_PREFIX") or "portal-archive", settings.getint("WARC_MAX_SIZE"),
                           info={"http-header-user-agent": settings.get("USER_AGENT"),
                                 "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore"})

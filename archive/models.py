@@ -105,7 +105,7 @@ class Article(Base):
     url: Mapped[str | None] = mapped_column(Text)
     canonical_url: Mapped[str | None] = mapped_column(Text)
     portal_id: Mapped[int | None] = mapped_column(ForeignKey("portals.id", ondelete="SET NULL"), index=True)
-    section: Mapped[str | None] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(Text, index=True)  # migration 0010: --section reads its values
     headline: Mapped[str] = mapped_column(Text)
     date_published: Mapped[str | None] = mapped_column(Text)  # ISO 8601 with the portal's offset, as given
     # The same instant in UTC: ISO strings with different offsets do not sort chronologically.
@@ -212,6 +212,7 @@ class Capture(Base):
     fetched_at: Mapped[datetime]  # WARC-Date
     # A revisit's original response; the original's payload is the one to read.
     refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"))
+
 
 class FrontierRequest(Base):
     """A request a crawl enqueued (migration 0008): what a crawl killed outright resumes from.

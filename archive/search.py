@@ -18,17 +18,17 @@ a million articles") measures both orders against ranking every hit and a LIKE s
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from sqlalchemy import (Connection, Engine, Float, Select, bindparam, case, column, func, literal_column, null, select,
-                        table)
+from sqlalchemy import (ARRAY, Connection, Engine, Float, Integer, Select, any_, bindparam, case, column, func,
+                        literal_column, null, select, table)
 from sqlalchemy.exc import DBAPIError
 
-from .filters import FilterError, Filters, instant
+from .filters import FilterError, Filters, author_ids, instant
 from .fts import FTS_TABLE, KEY_ID_BITS, PG_LEAD_VECTOR, PG_VECTOR, SQLITE_KEY, date_key, has_index
-from .models import Article, Portal
-from .query import Query, build_query, fold_raw, parse, share_estimate, side_by_side, to_fts5, to_tsquery
+from .models import Article, ArticleAuthor, Portal
+from .query import Query, anchor, build_query, fold_raw, parse, share_estimate, side_by_side, to_fts5, to_tsquery
 
 SORTS = ("relevance", "newest")
 # How many of the most recent matches relevance ranks (see the module docstring): fewer on
@@ -41,7 +41,17 @@ ADJACENT_WEIGHT = 2.0
 # PostgreSQL: headline/description matches score LEAD_BONUS + ts_rank_cd, so they come before
 # body-only matches, of which the newest BODY_POOL are ranked when the page needs them.
 LEAD_BONUS = 10.0
-BODY_POOL = 200  # SQLite: plain words found side by side (query.side_by_side)
+BODY_POOL = 200
+# PostgreSQL pools (_Postgres._span): a date walk visiting up to WALK_ROWS rows beats bitmaps; a
+# window is the expected span × WINDOW_SLACK, grown WINDOW_GROWTH-fold while it holds too few.
+WALK_ROWS = 3000
+WINDOW_SLACK = 1.5
+WINDOW_GROWTH = 4
+ROW_TEST_US = {"search_vector": 20.0, "lead_vector": 8.0}  # reading a row and testing it, µs
+POSTING_US = 0.25  # reading one GIN posting into a bitmap, µs
+WHOLE_SHARE = 0.1
+WHOLE = 1 << 62  # a span standing for the whole archive
+MAX_AUTHORED = 100_000  # an author filter keeping more articles is tested row by row
 SNIPPET_TOKENS = 12
 MINUTE = 1 << KEY_ID_BITS  # one minute of publication time in search_key units
 
@@ -83,6 +93,7 @@ def search(engine: Engine, query: str, *, filters: Filters | None = None, limit:
         if not has_index(conn):
             raise SearchError("this archive has no full-text index (upgrade it: open it with portal-archive once)")
         backend = POSTGRES if conn.dialect.name == "postgresql" else SQLITE
+        filters = filters.resolve(conn)
         parsed = None if raw else parse(query)
         if not raw and parsed is None:
             return []  # only operators or punctuation: nothing to look for (the CLI says so first)
@@ -222,72 +233,152 @@ class _SQLite:
 
 class _Postgres:
     """Generated, weighted tsvectors with GIN indexes: ``search_vector`` of the whole text (migration
-    0003) and ``lead_vector`` of headline and description (0006)."""
+    0003) and ``lead_vector`` of headline and description (0006).
+
+    A pool (the newest matches) is found one of two ways, by the share of articles expected to
+    match, query and filters together (pg_stats, ``_plan``): a walk of the date index testing rows
+    until the pool is full, when that visits few rows; else a window of the newest articles, whose
+    date range and filters are bitmaps PostgreSQL ANDs before reading a row, with the words' GIN
+    bitmap too unless they are so common that testing the window's rows costs less, widened
+    until the pool is full. Reading a row costs ~8 µs (12 µs more to test a TOASTed vector), a
+    GIN posting ~0.25 µs: a walk through 20,000 rows or a bitmap of 20,000 matches costs 150 ms,
+    the window reads the few rows it keeps."""
 
     render = staticmethod(to_tsquery)  # a parsed query as to_tsquery text
 
-    def _tsquery(self):
-        return func.to_tsquery(literal_column("'vn'::regconfig"), bindparam("q"))
+    def _tsquery(self, name: str = "q"):
+        return func.to_tsquery(literal_column("'vn'::regconfig"), bindparam(name))
 
-    def _matches(self, vector: str):
-        return literal_column(f"articles.{vector}").op("@@")(self._tsquery())
+    def _matches(self, vector: str, indexed: bool = True, name: str = "q"):
+        """``vector @@ query``; not ``indexed``: written so that the GIN index cannot serve it and
+        PostgreSQL tests it on the rows the other conditions leave."""
+        column = f"articles.{vector}" if indexed else f"coalesce(articles.{vector}, ''::tsvector)"
+        return literal_column(column).op("@@")(self._tsquery(name))
 
-    def _pool(self, conn: Connection, parsed: Query | None, filters: Filters, vector: str, depth: int,
-              *conditions) -> Select:
-        """The newest ``depth`` articles whose ``vector`` matches, filtered, as a subquery (id, date)."""
-        # The planner guesses a rare word's share from a floor (~1 %), often 100x too high, and would
-        # walk the date index through half the archive for it (6.8 s for "Nậm Pồ" at a million):
-        # where reading every match through the GIN index is cheaper, say so.
-        gin = parsed is not None and self._few_matches(conn, parsed, depth, vector)
-        conn.exec_driver_sql(f"SET LOCAL enable_indexscan = {'off' if gin else 'on'}")
-        stmt = filters.apply(select(Article.id, Article.date_published_utc).where(self._matches(vector), *conditions))
-        return _by_date(stmt).limit(depth)
+    def _pool(self, conn: Connection, params: dict, parsed: Query | None, filters: Filters, vector: str,
+              depth: int, *conditions) -> list[tuple[int, Any]]:
+        """The newest ``depth`` articles whose ``vector`` matches, filtered: (id, date), newest first."""
+        authors = self._author_articles(conn, filters)
+        if authors is not None:  # the bylines' articles as ids: a primary-key bitmap
+            filters = replace(filters, author=None)
+            conditions = (*conditions, Article.id == any_(bindparam("authored", authors, type_=ARRAY(Integer))))
+        span, loose = self._plan(conn, parsed, filters, authors, vector, depth)
+        if span is None:
+            conn.exec_driver_sql("SET LOCAL enable_indexscan = on")
+            stmt = filters.apply(select(Article.id, Article.date_published_utc).where(self._matches(vector), *conditions))
+            return [tuple(r) for r in conn.execute(_by_date(stmt).limit(depth), params)]
+        words = [self._matches(vector, indexed=False)]  # the whole query, tested on the window's rows
+        if loose is not None:  # and a looser one the index reads as a bitmap
+            params["loose"] = to_tsquery(loose)
+            words.insert(0, self._matches(vector, name="loose"))
+        while True:
+            floor = self._date_floor(conn, filters, span)
+            window = [Article.date_published_utc >= floor] if floor is not None else []
+            stmt = filters.apply(select(Article.id, Article.date_published_utc).where(*window, *words, *conditions))
+            conn.exec_driver_sql("SET LOCAL enable_indexscan = off")  # bitmaps only: dates ∧ words ∧ filters
+            rows = [tuple(r) for r in conn.execute(_by_date(stmt).limit(depth), params)]
+            conn.exec_driver_sql("SET LOCAL enable_indexscan = on")
+            if floor is None or len(rows) >= depth:
+                return rows
+            span = span * WINDOW_GROWTH if span * WINDOW_GROWTH < WHOLE else WHOLE
 
-    def _ranked(self, conn: Connection, params: dict, pool: Select, vector: str, bonus: float) -> list[tuple]:
+    def _plan(self, conn: Connection, parsed: Query | None, filters: Filters, authors: list[int] | None,
+              vector: str, depth: int) -> tuple[int | None, Query | None]:
+        """How many of the newest articles to look through for ``depth`` matches (None: walk the
+        date index instead), and the looser query whose GIN bitmap joins the window's bitmaps
+        (None: the words are so common that testing the window's rows costs less)."""
+        if parsed is None:
+            return None, None  # expert syntax: no estimate, the planner chooses
+        stats = _ColumnStats(conn)
+        words = stats.shares(vector)
+        if words is None:
+            return None, None  # never analyzed: leave the choice to the planner
+        shares = (lambda word: words.get(word, 0.0),
+                  lambda prefix: sum(v for w, v in words.items() if w.startswith(prefix)))
+        found, kept = share_estimate(parsed, *shares), self._filter_share(stats, filters, authors)
+        rows = depth / max(found * kept, 1e-9)
+        if rows <= WALK_ROWS:
+            return None, None
+        # Past a share of the archive, finding the window's first date (an index walk as long as
+        # the window) costs more than the dates it would spare: take every match.
+        span = max(int(rows * WINDOW_SLACK), 1) if rows * WINDOW_SLACK < stats.rows * WHOLE_SHARE else WHOLE
+        # Every row the window's filters keep tested, or the loose query's postings read and only
+        # the rows that also match them tested.
+        loose = anchor(parsed, *shares)
+        loose_share = share_estimate(loose, *shares)
+        tested = min(span, stats.rows) * kept * ROW_TEST_US[vector]
+        return span, loose if stats.rows * loose_share * POSTING_US + tested * loose_share < tested else None
+
+    def _filter_share(self, stats: _ColumnStats, filters: Filters, authors: list[int] | None) -> float:
+        """The share of articles the portal, section and author filters keep, from pg_stats."""
+        share = 1.0
+        if filters.portal:
+            portal_id = stats.conn.execute(select(Portal.id).where(Portal.slug == filters.portal)).scalar()
+            share *= (stats.shares("portal_id") or {}).get(str(portal_id), 0.0)
+        if filters.sections is not None:
+            sections = stats.shares("section") or {}
+            share *= sum(sections.get(name, 0.0) for name in filters.sections)
+        if authors is not None:
+            share *= len(authors) / stats.rows
+        return share
+
+    def _date_floor(self, conn: Connection, filters: Filters, span: int) -> Any:
+        """The publication instant of the ``span``-th newest article (within --until), read from the
+        date index alone; None when the window holds the whole archive (or all of --since)."""
+        stmt = select(Article.date_published_utc).where(Article.date_published_utc.is_not(None))
+        if filters.until is not None:
+            stmt = stmt.where(Article.date_published_utc < instant(filters.until, "until", end=True))
+        if span >= WHOLE:
+            return None
+        floor = conn.execute(_by_date(stmt).offset(span).limit(1)).scalar()
+        if floor is None or (filters.since is not None and floor <= instant(filters.since, "since")):
+            return None
+        return floor
+
+    def _author_articles(self, conn: Connection, filters: Filters) -> list[int] | None:
+        """The ids of the articles the author filter keeps, when few enough to pass as a list."""
+        if not filters.author:
+            return None
+        ids = (select(ArticleAuthor.article_id).distinct()
+               .where(ArticleAuthor.author_id.in_(author_ids(filters.author))).limit(MAX_AUTHORED + 1))
+        found = list(conn.execute(ids).scalars())
+        return found if len(found) <= MAX_AUTHORED else None
+
+    def _ranked(self, conn: Connection, params: dict, pool: list[tuple[int, Any]], vector: str,
+                bonus: float) -> list[tuple]:
         """The pool ranked by ts_rank_cd (cover density: close words count) over ``vector``."""
-        pool = pool.subquery()
+        if not pool:
+            return []
         rank = func.ts_rank_cd(literal_column(f"articles.{vector}"), self._tsquery(), type_=Float) + bonus
-        stmt = (select(pool.c.id, rank.label("score")).join(Article, Article.id == pool.c.id)
-                .order_by(literal_column("score").desc(), pool.c.date_published_utc.desc().nulls_last(),
-                          pool.c.id.desc()))
+        stmt = (_by_date(select(Article.id, rank.label("score"))
+                         .where(Article.id == any_(bindparam("pool", [i for i, _ in pool], type_=ARRAY(Integer)))))
+                .order_by(None).order_by(literal_column("score").desc(),
+                                         Article.date_published_utc.desc().nulls_last(), Article.id.desc()))
         return [tuple(r) for r in conn.execute(stmt, params)]
 
     def page(self, conn: Connection, expression: str, parsed: Query | None, filters: Filters, sort: str,
              limit: int, offset: int, candidates: int) -> list[tuple[int, float]]:
         params = {"q": expression}
         if sort == "newest":
-            pool = self._pool(conn, parsed, filters, PG_VECTOR, limit + offset).offset(offset).subquery()
-            stmt = select(pool.c.id, null()).order_by(pool.c.date_published_utc.desc().nulls_last(), pool.c.id.desc())
-            return [tuple(r) for r in conn.execute(stmt, params)]
+            pool = self._pool(conn, params, parsed, filters, PG_VECTOR, limit + offset)
+            return [(article_id, None) for article_id, _ in pool[offset:]]
         depth = max(candidates, limit + offset)
         if parsed is None:  # expert syntax: one pool over the whole text
-            rows = self._ranked(conn, params, self._pool(conn, parsed, filters, PG_VECTOR, depth), PG_VECTOR, 0.0)
-            return rows[offset:offset + limit]
+            pool = self._pool(conn, params, parsed, filters, PG_VECTOR, depth)
+            return self._ranked(conn, params, pool, PG_VECTOR, 0.0)[offset:offset + limit]
         # Headline or description matches first, from the small inline vector (the excluded words
         # must be absent from the body too); then, if the page needs more, body-only matches.
-        whole = [self._matches(PG_VECTOR)] if parsed.excluded else []
-        rows = self._ranked(conn, params, self._pool(conn, parsed, filters, PG_LEAD_VECTOR, depth, *whole),
-                            PG_LEAD_VECTOR, LEAD_BONUS)
+        whole = []
+        if parsed.excluded:  # one test of the kept rows' whole text, never an index scan
+            params["excluded"] = to_tsquery(Query((parsed.excluded,)))
+            whole = [~self._matches(PG_VECTOR, indexed=False, name="excluded")]
+        lead = self._pool(conn, params, parsed, filters, PG_LEAD_VECTOR, depth, *whole)
+        rows = self._ranked(conn, params, lead, PG_LEAD_VECTOR, LEAD_BONUS)
         if len(rows) < limit + offset:
-            body_only = self._pool(conn, parsed, filters, PG_VECTOR, max(BODY_POOL, limit + offset - len(rows)),
-                                   ~self._matches(PG_LEAD_VECTOR))
+            body_only = self._pool(conn, params, parsed, filters, PG_VECTOR,
+                                   max(BODY_POOL, limit + offset - len(rows)), ~self._matches(PG_LEAD_VECTOR))
             rows += self._ranked(conn, params, body_only, PG_VECTOR, 0.0)
         return rows[offset:offset + limit]
-
-    def _few_matches(self, conn: Connection, parsed: Query, depth: int, vector: str) -> bool:
-        """Whether reading every match (about rows × share) costs less than walking the date index
-        until ``depth`` matches turn up (about depth ÷ share), by the words' shares of articles that
-        ANALYZE keeps (pg_stats); a word missing from them is rarer than the rarest it lists."""
-        stats = conn.exec_driver_sql(
-            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples FROM pg_stats s "
-            "JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = to_regnamespace(s.schemaname) "
-            "WHERE s.tablename = 'articles' AND s.attname = %s AND s.schemaname = current_schema()",
-            (vector,)).first()
-        if stats is None or not stats[0]:
-            return False  # never analyzed: leave the choice to the planner
-        shares = dict(zip(stats[0], stats[1]))
-        share = share_estimate(parsed, lambda word: shares.get(word, 0.0))
-        return depth / max(share, 1e-9) > max(stats[2], 1.0) * share
 
     def details(self, conn: Connection, expression: str, ids: list[int]) -> dict[int, dict[str, Any]]:
         if not ids:
@@ -297,6 +388,26 @@ class _Postgres:
         stmt = (select(*_details_columns(), snippet.label("snippet"))
                 .outerjoin(Portal, Portal.id == Article.portal_id).where(Article.id.in_(ids)))
         return {r.id: _detail(r, r.snippet) for r in conn.execute(stmt, {"q": expression})}
+
+
+class _ColumnStats:
+    """What ANALYZE keeps about ``articles`` (pg_stats): each column's commonest values (or, for a
+    tsvector, words) with their shares of rows, and the row count."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.rows = max(conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE oid = 'articles'::regclass")
+                        .scalar() or 0.0, 1.0)
+
+    def shares(self, column_name: str) -> dict[str, float] | None:
+        """Value (as text) → share of rows, for the values pg_stats lists; None if never analyzed.
+        Values it does not list are rarer than the rarest it does."""
+        row = self.conn.exec_driver_sql(
+            "SELECT coalesce(most_common_elems::text::text[], most_common_vals::text::text[]),"
+            " coalesce(most_common_elem_freqs, most_common_freqs) FROM pg_stats"
+            " WHERE tablename = 'articles' AND attname = %s AND schemaname = current_schema()",
+            (column_name,)).first()
+        return dict(zip(row[0], row[1])) if row and row[0] else None
 
 
 SQLITE, POSTGRES = _SQLite(), _Postgres()

@@ -33,7 +33,17 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.RedirectGuardMiddleware": 610,  # before RedirectMiddleware (600): no off-site redirects, no loops
     "spiders.middlewares.ConditionalRequestMiddleware": 560,  # If-None-Match/If-Modified-Since on re-validations
     "spiders.capture.WarcCaptureMiddleware": 950,  # next to the downloader: every response into WARC, as received
+    "spiders.distributed.SharedPolitenessMiddleware": 540,  # distributed mode only: one delay per host for all workers
 }
+
+# -- Distributed mode (spiders/distributed.py, docs/DEPLOYMENT.md); `crawl --distributed` sets the first two ---
+ARCHIVE_REDIS_URL = None  # redis://HOST:PORT/DB of the shared queue (scrapy-redis); None: a single-process crawl
+ARCHIVE_REDIS_PREFIX = os.environ.get("PORTAL_ARCHIVE_REDIS_PREFIX", "portal-archive")  # keys <prefix>:requests, …
+ARCHIVE_REDIS_IDLE_TIMEOUT = 30.0  # seconds the whole run (queue and every worker) is idle before workers exit
+ARCHIVE_REDIS_WORKER_TTL = float(os.environ.get("PORTAL_ARCHIVE_REDIS_WORKER_TTL", 15))  # a worker silent this long
+# is dead: the requests it had taken go back in the queue
+ARCHIVE_REDIS_HOST_DELAY = DOWNLOAD_DELAY  # seconds between two requests to one host from all workers together
+ARCHIVE_RUN_ID = None  # the shared run a worker stores into (`portal-archive enqueue` opens it; read from Redis)
 
 # -- Repeat crawls (spiders/incremental.py) --------------------------------------------------
 ARCHIVE_FULL = False  # True (`crawl --full`): fetch everything, no conditional requests, every pager to its end

@@ -25,6 +25,11 @@ WARC_DIR_OPTION = click.option(
          "a SQLite archive; required for PostgreSQL).")
 
 
+REDIS_PREFIX_OPTION = click.option(
+    "--redis-prefix", envvar="PORTAL_ARCHIVE_REDIS_PREFIX", default="portal-archive", show_default=True,
+    help="Prefix of this deployment's Redis keys (env PORTAL_ARCHIVE_REDIS_PREFIX): <prefix>:requests, … .")
+
+
 def _warc_dir(archive_url: str, given: Path | None) -> Path:
     """WARC_DIR for this archive, or one line (exit 2) when a PostgreSQL archive comes without one."""
     from .warc import WarcDirError, warc_dir_for
@@ -114,9 +119,16 @@ def extract(files: tuple[Path, ...], url: str | None, base_url_from_meta: bool, 
 @click.option("--no-politeness", is_flag=True, help="No robots.txt, delays or throttling: loopback targets only (benchmarks).")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here.")
 @WARC_DIR_OPTION
+@click.option("--distributed", "redis_url", metavar="REDIS_URL",
+              help="Be one worker of a distributed crawl: take requests from this Redis (what `portal-archive enqueue` "
+                   "queued), store into the shared PostgreSQL archive, exit when the whole run is idle.")
+@REDIS_PREFIX_OPTION
+@click.option("--idle-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="With --distributed: exit once the run has been idle (no request queued or in flight on any worker) "
+                   "this long (default: ARCHIVE_REDIS_IDLE_TIMEOUT, 30).")
 def crawl(url, slug, all_portals, full, registry, archive_url, max_pages, max_depth, no_politeness, log_file,
-          warc_dir) -> None:
-    """Crawl a portal (URL, --portal SLUG or --all) into the archive.
+          warc_dir, redis_url, redis_prefix, idle_timeout) -> None:
+    """Crawl a portal (URL, --portal SLUG or --all) into the archive; or, with --distributed, work a shared queue.
 
     \b
     Exit codes, for cron and systemd:
@@ -127,27 +139,93 @@ def crawl(url, slug, all_portals, full, registry, archive_url, max_pages, max_de
          or it is degraded: field coverage fell (`portal-archive runs --failures ID`)
       4  another run holds the lock of one of these portals (nothing was crawled)
     """
-    from .crawl import CrawlError, run_crawl
+    from .crawl import run_crawl, run_worker
+
+    if redis_url:
+        if url or slug or all_portals:
+            raise OneLineUsageError("--distributed takes no URL, --portal or --all: workers crawl what "
+                                    "`portal-archive enqueue` queued")
+        _check_distributed(archive_url, redis_url)
+        run_id = _or_exit(run_worker, redis_url=redis_url, prefix=redis_prefix, idle_timeout=idle_timeout,
+                          registry=registry, archive_url=archive_url, max_pages=max_pages, polite=not no_politeness,
+                          log_file=log_file, progress=sys.stderr.isatty(), warc_dir=_warc_dir(archive_url, warc_dir))
+    else:
+        if sum(bool(x) for x in (url, slug, all_portals)) != 1:
+            raise click.UsageError("give exactly one of URL, --portal SLUG or --all")
+        run_id = _or_exit(run_crawl, url=url, slug=slug, all_portals=all_portals, full=full, registry=registry,
+                          archive_url=archive_url, max_pages=max_pages, max_depth=max_depth, polite=not no_politeness,
+                          log_file=log_file, progress=sys.stderr.isatty(), warc_dir=_warc_dir(archive_url, warc_dir))
+    from .report import print_runs_table
+
+    with _open_archive(archive_url) as archive:
+        run = archive.run(run_id)
+    print_runs_table([run])  # the summary of the run that just ended
+    if redis_url and run["status"] == "running":  # this worker is done; another closes the run
+        click.echo(f"worker done: run {run['id']} goes on with the other workers", err=True)
+        return
+    _exit_for(run)
+
+
+def _or_exit(start, **options):
+    """What start (run_crawl, run_worker or enqueue) returns, or an exit with one line (4: a lock is held)."""
+    from .crawl import CrawlError
     from .locks import LockError, LockHeld
 
-    if sum(bool(x) for x in (url, slug, all_portals)) != 1:
-        raise click.UsageError("give exactly one of URL, --portal SLUG or --all")
     try:
-        run_id = run_crawl(url=url, slug=slug, all_portals=all_portals, full=full, registry=registry, archive_url=archive_url,
-                           max_pages=max_pages, max_depth=max_depth, polite=not no_politeness, log_file=log_file,
-                           progress=sys.stderr.isatty(), warc_dir=_warc_dir(archive_url, warc_dir))
+        run_id = start(**options)
     except LockHeld as exc:
         raise ExitError(str(exc), LOCKED) from None
     except (CrawlError, LockError) as exc:  # LockError: the lock folder is not writable, an environment error (1)
         raise click.ClickException(str(exc)) from None
     if run_id is None:
         raise click.ClickException("the crawl stopped before it opened a run in the archive (see its log)")
-    from .report import print_runs_table
+    return run_id
 
-    with _open_archive(archive_url) as archive:
-        run = archive.run(run_id)
-    print_runs_table([run])  # the summary of the run that just ended
-    _exit_for(run)
+
+def _check_distributed(archive_url: str, redis_url: str) -> None:
+    """One line (exit 2) unless workers can share this archive (PostgreSQL) and this Redis answers."""
+    from sqlalchemy.engine import make_url
+
+    from .distributed import DistributedError, connect
+
+    try:
+        backend = make_url(archive_url).get_backend_name()
+    except Exception as exc:  # noqa: BLE001 — an unparseable --archive URL
+        raise OneLineUsageError(f"cannot read archive URL {archive_url!r}: {_first_line(exc)}") from None
+    if backend != "postgresql":
+        raise OneLineUsageError(f"distributed crawls need a PostgreSQL archive every worker can reach, not {archive_url}")
+    try:
+        connect(redis_url).close()
+    except DistributedError as exc:
+        raise OneLineUsageError(str(exc)) from None
+
+
+@cli.command()
+@click.option("--portal", "slug", help="Queue this portal of the registry (its start pages and sitemap).")
+@click.option("--all", "all_portals", is_flag=True, help="Queue every portal of the registry.")
+@click.option("--url", help="Queue this page: of --portal SLUG, or alone an ad-hoc portal (its host), as `crawl URL`.")
+@click.option("--redis", "redis_url", envvar="PORTAL_ARCHIVE_REDIS", required=True, metavar="REDIS_URL",
+              help="The Redis of the workers (env PORTAL_ARCHIVE_REDIS), e.g. redis://queue.internal:6379/0.")
+@REDIS_PREFIX_OPTION
+@click.option("--registry", type=click.Path(dir_okay=False), help="Portal registry file (default: spiders/portals.toml).")
+@ARCHIVE_OPTION
+def enqueue(slug, all_portals, url, redis_url, redis_prefix, registry, archive_url) -> None:
+    """Seed a distributed crawl: queue portals' start pages in Redis for `crawl --distributed` workers.
+
+    Opens a run in the archive that all workers store into, or adds to the open one.
+
+    \b
+    Exit codes: 0 queued, 1 failure, 2 usage error (a SQLite archive, Redis unreachable),
+    4 a single-process run holds the lock of one of these portals.
+    """
+    from .crawl import enqueue as enqueue_seeds
+
+    if bool(slug) + all_portals + bool(url and not slug) != 1:
+        raise click.UsageError("give --portal SLUG (optionally with --url URL), --all, or --url URL")
+    _check_distributed(archive_url, redis_url)
+    run_id, queued = _or_exit(enqueue_seeds, redis_url=redis_url, prefix=redis_prefix, archive_url=archive_url,
+                              url=url, slug=slug, all_portals=all_portals, registry=registry)
+    click.echo(f"run {run_id}: queued {queued} new requests in {redis_prefix}:requests")
 
 
 def _run_with_failures(archive, run_id: int) -> dict:

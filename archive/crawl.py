@@ -26,31 +26,113 @@ def run_crawl(*, url=None, slug=None, all_portals=False, registry=None, full=Fal
     targets = _targets(url, slug, all_portals, registry)
     if not polite and not all(_is_loopback(host) for host in targets.values()):
         raise CrawlError("--no-politeness is only allowed when every target is a loopback address (127.0.0.1, localhost)")
-    settings = _settings(archive_url, max_pages, max_depth, polite, log_file)
-    if full:  # else a repeat crawl is incremental (spiders/incremental.py)
-        settings.set("ARCHIVE_FULL", True, priority="cmdline")
-    if warc_dir:  # else spiders/capture.py derives it from the archive (archive.warc.warc_dir_for)
-        settings.set("WARC_DIR", str(warc_dir), priority="cmdline")
-    if quiet:
-        settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
-    if progress:
-        settings.set("ARCHIVE_PROGRESS", True, priority="cmdline")
+    settings = _settings(archive_url, max_pages, max_depth, polite, log_file, full=full, warc_dir=warc_dir, quiet=quiet,
+                         progress=progress)
     with run_locks(archive_url, targets):  # before Scrapy starts: a refused run logs nothing but its one line
         return _crawl(settings, url=url, portal=slug, all_portals=all_portals, registry=registry)
 
 
-def _crawl(settings, **spider_args) -> int | None:
+def run_worker(*, redis_url: str, prefix: str, archive_url: str, idle_timeout: float | None = None, registry=None,
+               max_pages=None, polite=True, log_file=None, quiet=False, progress=False, warc_dir=None) -> int:
+    """One worker of a distributed crawl (spiders/distributed.py): it works the run ``enqueue`` opened, with
+    the others, until the whole run is idle; the run's id. The portals' locks are shared by the run's workers."""
+    coordinator = _coordinator(redis_url, prefix)
+    run_id = coordinator.current_run()
+    if run_id is None:
+        raise CrawlError(f"nothing to crawl: no run is enqueued in Redis under {prefix!r} (portal-archive enqueue first)")
+    hosts = coordinator.portals()
+    if not polite and not all(_is_loopback(host) for host in hosts.values()):
+        raise CrawlError("--no-politeness is only allowed when every target is a loopback address (127.0.0.1, localhost)")
+    settings = _settings(archive_url, max_pages, None, polite, log_file, full=True, warc_dir=warc_dir, quiet=quiet,
+                         progress=progress)
+    distributed = {"SCHEDULER": "spiders.distributed.RedisScheduler", "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+                   "SCHEDULER_PERSIST": True, "REDIS_URL": redis_url, "ARCHIVE_REDIS_URL": redis_url,
+                   "ARCHIVE_REDIS_PREFIX": prefix, "SCHEDULER_QUEUE_KEY": coordinator.keys.requests,
+                   "SCHEDULER_DUPEFILTER_KEY": coordinator.keys.dupefilter, "ARCHIVE_RUN_ID": run_id}
+    if idle_timeout is not None:
+        distributed["ARCHIVE_REDIS_IDLE_TIMEOUT"] = idle_timeout
+    for name, value in distributed.items():
+        settings.set(name, value, priority="cmdline")
+    with run_locks(archive_url, hosts, shared=True):
+        _crawl(settings, spider="portal-distributed", registry=registry)
+    return run_id
+
+
+def enqueue(*, redis_url: str, prefix: str, archive_url: str, url=None, slug=None, all_portals=False,
+            registry=None) -> tuple[int, int]:
+    """Seed a distributed crawl: the start pages of the portals (or one ``url``: of portal ``slug``, or ad hoc)
+    into the Redis queue, in the open run or a new one; (run id, requests queued)."""
+    from spiders.distributed import seed_requests
+
+    targets = _targets(None if slug else url, slug, all_portals, registry)
+    coordinator = _coordinator(redis_url, prefix)
+    spider = _seed_spider(url, slug, all_portals, registry)
+    with run_locks(archive_url, targets, shared=True):  # refused (LockHeld) while a single-process run holds one
+        run_id = _open_run(coordinator, archive_url, targets)
+    coordinator.add_portals(targets)
+    from scrapy_redis.dupefilter import RFPDupeFilter
+
+    from spiders.distributed import IDENTITY_META, encode
+
+    fingerprints = RFPDupeFilter(coordinator.redis, coordinator.keys.dupefilter)  # the workers' fingerprints
+    queued = sum(coordinator.push(fingerprints.request_fingerprint(request), -request.priority, encode(request, spider),
+                                  request.meta.get(IDENTITY_META))
+                 for request in seed_requests(spider, [url] if url and slug else None))
+    return run_id, queued
+
+
+def _coordinator(redis_url: str, prefix: str):
+    from .distributed import Coordinator, DistributedError, Keys, connect
+
+    try:
+        return Coordinator(connect(redis_url), Keys(prefix))
+    except DistributedError as exc:
+        raise CrawlError(str(exc)) from None
+
+
+def _seed_spider(url, slug, all_portals, registry):
+    from spiders.portal import PortalSpider
+
+    try:
+        return PortalSpider(url=None if slug else url, portal=slug, all_portals=all_portals, registry=registry)
+    except ValueError as exc:
+        raise CrawlError(str(exc)) from None
+
+
+def _open_run(coordinator, archive_url: str, targets: dict[str, str]) -> int:
+    """The run the workers share: the open one, or a new one (one enqueue opens it if several race)."""
+    import time
+
+    from .store import Archive
+
+    if coordinator.current_run() is None and coordinator.claim_new_run():
+        with Archive.open(archive_url) as archive:
+            slugs = sorted(targets)
+            run_id = archive.start_run(portal_slug=slugs[0] if len(slugs) == 1 else None,
+                                       settings={"portals": slugs, "maxPages": None, "maxDepth": None, "incremental": [],
+                                                 "distributed": coordinator.keys.prefix})
+        coordinator.set_run(run_id)
+        return run_id
+    for _ in range(100):  # another enqueue is opening it right now
+        run_id = coordinator.current_run()
+        if run_id is not None:
+            return run_id
+        time.sleep(0.1)
+    raise CrawlError(f"Redis key {coordinator.keys.run} stays 0: an enqueue died while opening a run (delete the key)")
+
+
+def _crawl(settings, spider: str = SPIDER, **spider_args) -> int | None:
     """Run the spider to the end; the id of the run the store pipeline opened (None if it never did)."""
     from scrapy.crawler import CrawlerProcess
 
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(SPIDER)
+    crawler = process.create_crawler(spider)
     process.crawl(crawler, **spider_args)
     process.start()
     return crawler.stats.get_value("archive/run_id")
 
 
-def _settings(archive_url, max_pages, max_depth, polite, log_file):
+def _settings(archive_url, max_pages, max_depth, polite, log_file, full=False, warc_dir=None, quiet=False, progress=False):
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "settings")
     from scrapy.utils.project import get_project_settings
 
@@ -62,10 +144,19 @@ def _settings(archive_url, max_pages, max_depth, polite, log_file):
         settings.set("DEPTH_LIMIT", max_depth, priority="cmdline")
     if not polite:
         for name, value in (("ROBOTSTXT_OBEY", False), ("AUTOTHROTTLE_ENABLED", False), ("DOWNLOAD_DELAY", 0),
-                            ("CONCURRENT_REQUESTS_PER_DOMAIN", 16), ("CONCURRENT_REQUESTS", 16)):
+                            ("CONCURRENT_REQUESTS_PER_DOMAIN", 16), ("CONCURRENT_REQUESTS", 16),
+                            ("ARCHIVE_REDIS_HOST_DELAY", 0)):
             settings.set(name, value, priority="cmdline")
     if log_file:
         settings.set("LOG_FILE", log_file, priority="cmdline")
+    if full:  # else a repeat crawl is incremental (spiders/incremental.py)
+        settings.set("ARCHIVE_FULL", True, priority="cmdline")
+    if warc_dir:  # else spiders/capture.py derives it from the archive (archive.warc.warc_dir_for)
+        settings.set("WARC_DIR", str(warc_dir), priority="cmdline")
+    if quiet:
+        settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    if progress:
+        settings.set("ARCHIVE_PROGRESS", True, priority="cmdline")
     return settings
 
 

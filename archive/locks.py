@@ -86,12 +86,16 @@ class LockError(Exception):
 
 
 @contextmanager
-def run_locks(archive_url: str, slugs: Iterable[str]) -> Iterator[None]:
-    """Hold every portal's lock for the body, or raise LockHeld holding none."""
+def run_locks(archive_url: str, slugs: Iterable[str], shared: bool = False) -> Iterator[None]:
+    """Hold every portal's lock for the body, or raise LockHeld holding none.
+
+    ``shared``: the workers of one distributed run (spiders/distributed.py) hold the locks together;
+    a single-process run (exclusive) is refused while any of them runs, and they while it runs.
+    """
     locks = _locks_for(archive_url)
     try:
         for slug in sorted(set(slugs)):  # one order for every run: no two runs each wait on the other
-            locks.take(slug)
+            locks.take(slug, shared)
         yield
     finally:
         locks.release()
@@ -123,7 +127,7 @@ def _locks_for(archive_url: str):
 class _NoLocks:
     """An in-memory archive: only this process can see it, so there is nobody to exclude."""
 
-    def take(self, slug: str) -> None:
+    def take(self, slug: str, shared: bool = False) -> None:
         pass
 
     def release(self) -> None:
@@ -135,7 +139,7 @@ class _FileLocks:
         self.folder = folder
         self.held: list[int] = []
 
-    def take(self, slug: str) -> None:
+    def take(self, slug: str, shared: bool = False) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             # The file is never deleted: a run that unlinked it could leave the next two runs each
@@ -144,7 +148,7 @@ class _FileLocks:
         except OSError as exc:  # read-only folder, a file in its place, a full disk
             raise LockError(slug, exc) from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = _read_holder(fd)
             os.close(fd)
@@ -183,10 +187,11 @@ class _AdvisoryLocks:
                                   connect_args={"application_name": Holder.me().tag()})
         self.connection = None
 
-    def take(self, slug: str) -> None:
+    def take(self, slug: str, shared: bool = False) -> None:
         if self.connection is None:
             self.connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        if not self.connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": lock_key(slug)}):
+        try_lock = "pg_try_advisory_lock_shared" if shared else "pg_try_advisory_lock"
+        if not self.connection.scalar(text(f"SELECT {try_lock}(:key)"), {"key": lock_key(slug)}):
             raise LockHeld(slug, self._holder(slug))
 
     def _holder(self, slug: str) -> Holder:

@@ -111,8 +111,7 @@ class Archive(CaptureStore, ResumeStore):
         failed = error is not None or status is None or status >= 400
         with self._writing() as s:
             _bump(s, run_id, pages=1, errors=int(failed))
-            page = s.scalar(select(Page).where(Page.url == url)) or Page(url=url)
-            s.add(page)
+            page = _get_or_insert(s, Page, url=url)
             page.status, page.error, page.run_id, page.fetched_at = status, error, run_id, utcnow()
             page.identity = identity or page.identity
             for name, value in (("etag", etag), ("last_modified", last_modified), ("content_sha256", content_sha256)):
@@ -197,12 +196,11 @@ class Archive(CaptureStore, ResumeStore):
         """
         digest, now = content_hash(article), utcnow()
         with self._writing() as s:
-            row = s.scalar(select(Article).where(Article.identity == identity))
-            result = "new" if row is None else "unchanged" if row.content_hash == digest else "changed"
-            _bump(s, run_id, **{f"articles_{result}": 1})  # first: an unknown run fails before any write
-            if row is None:
-                row = Article(identity=identity, first_seen=now, current_version=0)
-                s.add(row)
+            if run_id is not None:  # first: an unknown run fails before any write, and every writer
+                _run(s, run_id)  # locks the run row before an article's (one order: no deadlocks)
+            row = _claimed_article(s, identity, now)
+            result = "new" if row.current_version == 0 else "unchanged" if row.content_hash == digest else "changed"
+            _bump(s, run_id, **{f"articles_{result}": 1})
             row.last_seen = now
             if result != "unchanged":
                 slug = portal_slug or article.get("portal")
@@ -283,11 +281,7 @@ def _portal(s: Session, slug: str | None) -> Portal | None:
     """Portals are created on first use; the registry can fill in the rest later (ensure_portal)."""
     if not slug:
         return None
-    portal = s.scalar(select(Portal).where(Portal.slug == slug))
-    if portal is None:
-        portal = Portal(slug=slug)
-        s.add(portal)
-    return portal
+    return _get_or_insert(s, Portal, slug=slug)
 
 
 def _run(s: Session, run_id: int) -> CrawlRun:
@@ -354,11 +348,42 @@ def section_of(breadcrumbs: list[Any], headline: str) -> str | None:
 
 
 def _author(s: Session, name: str) -> Author:
-    author = s.scalar(select(Author).where(Author.name == name))
-    if author is None:
-        author = Author(name=name)
-        s.add(author)
-    return author
+    return _get_or_insert(s, Author, name=name)
+
+
+def _claimed_article(s: Session, identity: str, now: datetime) -> Article:
+    """The article row of ``identity``, locked until the transaction ends; a new one (``current_version``
+    0, empty fields) when the identity is new. Concurrent stores of one identity (distributed workers)
+    thus queue on its row and the second sees the first's version: one row, no lost version."""
+    placeholder = {"first_seen": now, "last_seen": now, "current_version": 0, "headline": "", "body": "",
+                   "body_html": "", "content_hash": ""}
+    return _get_or_insert(s, Article, lock=True, identity=identity, **placeholder)
+
+
+def _get_or_insert(s: Session, model, lock: bool = False, **values: Any):
+    """The row whose unique key (the first keyword) has this value, inserted with ``values`` if missing.
+
+    ``INSERT … ON CONFLICT DO NOTHING`` then ``SELECT``: two processes inserting the same key at once
+    both get the one row, where select-then-insert gives one of them an IntegrityError (PostgreSQL;
+    SQLite's BEGIN IMMEDIATE already serialises writers, and the same statement works there too).
+    """
+    (key, value), *_ = values.items()
+    query = select(model).where(getattr(model, key) == value)
+    if lock:
+        query = query.with_for_update()
+    row = s.scalar(query)
+    if row is None:
+        s.execute(_dialect_insert(s)(model).values(**values).on_conflict_do_nothing(index_elements=[key]))
+        row = s.scalar(query)
+    return row
+
+
+def _dialect_insert(s: Session):
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def _find_article(s: Session, key: int | str) -> Article | None:

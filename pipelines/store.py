@@ -23,11 +23,14 @@ class StorePipeline:
 
     def open_spider(self):
         self.archive = Archive.open(self.archive_url)
-        slugs = [p.slug for p in getattr(self.crawler.spider, "portals", [])]
-        self.run_id = self.archive.start_run(portal_slug=slugs[0] if len(slugs) == 1 else None,
-                                             settings={"portals": slugs, **_limits(self.crawler.settings),
-                                                       "incremental": self._incremental(slugs)})
+        self.run_id = self.crawler.settings.getint("ARCHIVE_RUN_ID") or self._start_run()
         self.crawler.stats.set_value("archive/run_id", self.run_id)
+
+    def _start_run(self) -> int:
+        slugs = [p.slug for p in getattr(self.crawler.spider, "portals", [])]
+        return self.archive.start_run(portal_slug=slugs[0] if len(slugs) == 1 else None,
+                                      settings={"portals": slugs, **_limits(self.crawler.settings),
+                                                "incremental": self._incremental(slugs)})
 
     def process_item(self, item):
         outcome = self.archive.store_article(self.run_id, item["article"], item["identity"], portal_slug=item.get("portal"),
@@ -44,6 +47,9 @@ class StorePipeline:
 
     def close_spider(self):
         # The archive tallied pages, errors and articles as they were written; the outcome and its verdict are new here.
+        if self.crawler.settings.getint("ARCHIVE_RUN_ID") and not self.crawler.stats.get_value("archive/ends_run"):
+            self.archive.close()  # a distributed worker leaving a run the others go on with (spiders/distributed.py)
+            return
         reason = self.crawler.stats.get_value("finish_reason", "finished")
         status = "finished" if reason in ("finished", "closespider_pagecount") else "interrupted"
         settings = self.crawler.settings

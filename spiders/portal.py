@@ -14,6 +14,7 @@ articles. ARCHIVE_FULL (``crawl --full``) crawls everything, unconditionally.
 
 from __future__ import annotations
 
+from collections import Counter
 from urllib.parse import urlsplit
 
 import scrapy
@@ -40,7 +41,7 @@ class PortalSpider(scrapy.Spider):
                  registry: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.portals = _portals(url, portal, all_portals, registry or DEFAULT_REGISTRY)
-        self.requested: dict[str, int] = {p.slug: 0 for p in self.portals}
+        self.requested: Counter[str] = Counter()  # requests per portal slug (a distributed worker meets any portal)
         self.judged: set[str] = set()  # raw links already judged: menus repeat them on every page, judge once
         self.seen_identities: set[str] = set()
         self.known: set[str] = set()  # identities of the articles the archive holds, for the portals crawled

@@ -1,0 +1,154 @@
+"""Distributed crawl throughput: 1, 2 and 4 `crawl --distributed` workers on one machine, same mirror, one run each.
+
+Each round enqueues the mirror's start page into a fresh PostgreSQL archive (politeness off: loopback
+only), starts N workers and waits for them to exit. Reported per round: pages fetched, the crawl's span
+(first to last fetch, from the archive's pages table), pages/s and the ratio to one worker, and the CPU
+seconds each party used during the round (workers, PostgreSQL, Redis, the mirror server in this
+process), read from /proc: on a small machine they show what scaling runs into.
+
+    eval "$(.ci/services)"   # PostgreSQL and Redis on 127.0.0.1
+    python benchmarks/distributed_bench.py --site ../shared/corpus/sites/sotttt-dev [--write BENCHMARKS.md]
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.mirror_server import CRAWL_FINISHED, MirrorServer, site_arguments  # noqa: E402
+from benchmarks.report import REPO, describe_machine, machine_info, repo_relative, run_date, write_section  # noqa: E402
+
+SECTION_START, SECTION_END = "<!-- distributed-bench:start -->", "<!-- distributed-bench:end -->"
+WORKER_COUNTS = (1, 2, 4)
+REDIS_URL = os.environ.get("PORTAL_ARCHIVE_TEST_REDIS", "redis://127.0.0.1:6379/0")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(names: tuple[str, ...]) -> float:
+    """CPU time (user + system) used so far by every process whose command name is one of ``names``."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # ended while we looked
+            continue
+        name, fields = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+        if name in names:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cli(*args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "archive", *args], cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def crawl_round(workers: int, start: str, archive: str, folder: Path) -> dict:
+    prefix = f"pa-bench-{uuid.uuid4().hex[:8]}"
+    common = ["--redis-prefix", prefix, "--archive", archive]
+    enqueue = cli("enqueue", "--url", start, "--redis", REDIS_URL, *common)
+    if enqueue.wait() != 0:
+        raise SystemExit(f"distributed_bench: enqueue failed: {enqueue.stderr.read()[-500:]}")
+    before = {"postgres": cpu_seconds(("postgres",)), "redis": cpu_seconds(("redis-server",)), "mirror": own_cpu(),
+              "workers": children_cpu()}
+    began = time.perf_counter()
+    procs = [cli("crawl", "--distributed", REDIS_URL, *common, "--warc-dir", str(folder / "warc"), "--no-politeness",
+                 "--idle-timeout", "1", "--log-file", str(folder / f"{prefix}-{i}.log")) for i in range(workers)]
+    for proc in procs:
+        if proc.wait() not in CRAWL_FINISHED:
+            raise SystemExit(f"distributed_bench: a worker failed: {proc.stderr.read()[-500:]}")
+    wall = time.perf_counter() - began
+    used = {"postgres": cpu_seconds(("postgres",)) - before["postgres"], "redis": cpu_seconds(("redis-server",)) - before["redis"],
+            "mirror": own_cpu() - before["mirror"], "workers": children_cpu() - before["workers"]}
+    pages, span, articles = archive_figures(archive)
+    return {"workers": workers, "pages": pages, "articles": articles, "span": span, "wall": wall, "cpu": used}
+
+
+def archive_figures(archive: str) -> tuple[int, float, int]:
+    """(pages fetched, seconds from the first fetch to the last, articles stored) of the archive's one run."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(archive)
+    with engine.connect() as conn:
+        pages, first, last = conn.execute(text("SELECT count(*), min(fetched_at), max(fetched_at) FROM pages")).one()
+        articles = conn.execute(text("SELECT count(*) FROM articles")).scalar()
+    engine.dispose()
+    return pages, (last - first).total_seconds(), articles
+
+
+def fresh_database():
+    sys.path.insert(0, str(REPO / "tests"))
+    from conftest import postgres_database
+
+    return postgres_database("pa_bench")
+
+
+def render(site: Path, rounds: list[dict], command: str) -> str:
+    base = rounds[0]["pages"] / rounds[0]["span"]
+    rows = []
+    for r in rounds:
+        rate, cpu = r["pages"] / r["span"], r["cpu"]
+        busy = sum(cpu.values()) / (os.cpu_count() * r["wall"])
+        rows.append(f"| {r['workers']} | {r['pages']} | {r['articles']} | {r['span']:.1f} | {rate:.1f} | **{rate / base:.2f}** "
+                    f"| {r['wall']:.1f} | {cpu['workers'] / r['workers']:.1f} | {cpu['postgres']:.1f} | {cpu['redis']:.1f} "
+                    f"| {cpu['mirror']:.1f} | {busy:.0%} |")
+    return "\n".join([
+        SECTION_START,
+        "## Distributed crawling: 1, 2 and 4 workers on one machine (`benchmarks/distributed_bench.py`)",
+        "",
+        f"Reproduce (from the repository root, with `eval \"$(.ci/services)\"`): `{command}`",
+        "",
+        f"Run: {run_date()} · site `{repo_relative(site)}` served on 127.0.0.1 by the benchmark process · politeness off "
+        f"(loopback) · one PostgreSQL archive and one Redis on the same machine · "
+        f"machine: {describe_machine(machine_info(('scrapy', 'scrapy-redis', 'redis')))}",
+        "",
+        "| workers | pages | articles | crawl span (s) | pages/s | ratio to 1 worker | wall incl. start-up and idle exit (s) "
+        "| CPU s per worker | CPU s PostgreSQL | CPU s Redis | CPU s mirror server | machine busy |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+        "Crawl span: first to last fetch in the archive's `pages` table (start-up and the idle wait before workers exit",
+        "are left out; `wall` has them). CPU seconds are user + system time during the round, from /proc and getrusage;",
+        "\"machine busy\" is all of them over (CPUs × wall).",
+        SECTION_END,
+    ])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = site_arguments("distributed_bench", __doc__.splitlines()[0], argv)
+    rounds = []
+    with MirrorServer(args.site) as server, tempfile.TemporaryDirectory() as tmp:
+        start = f"{server.url}/{args.start}"
+        for workers in WORKER_COUNTS:
+            with fresh_database() as archive:
+                rounds.append(crawl_round(workers, start, archive, Path(tmp)))
+            print(f"{workers} worker(s): {rounds[-1]}", file=sys.stderr)
+    command = f".venv/bin/python benchmarks/distributed_bench.py --site {repo_relative(args.site)}" + (
+        f" --write {args.write}" if args.write else "")
+    section = render(args.site, rounds, command)
+    print(section)
+    if args.write:
+        write_section(args.write, section, SECTION_START, SECTION_END)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""Distributed crawls (spiders/distributed.py, archive/distributed.py): Redis + PostgreSQL, for real.
+
+Three `portal-archive crawl --distributed` worker processes crawl the sample portal into one PostgreSQL
+archive; it must equal a single-process crawl (same identities, same content, one version each), also
+when one worker is killed with -9 in the middle. With CI=true a missing Redis or PostgreSQL fails.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+import pytest
+from conftest import ROOT, _service_missing, postgres_database, run_cli
+from sqlalchemy import create_engine, text
+
+from archive.distributed import Coordinator, Keys
+from archive.locks import LockHeld, run_locks
+from archive.sample import serve
+from archive.store import Archive
+
+REDIS_URL = os.environ.get("PORTAL_ARCHIVE_TEST_REDIS", "redis://127.0.0.1:6379/0")
+WORKERS = 3
+
+
+@pytest.fixture
+def redis_prefix():
+    """A key prefix of this test's own on the shared Redis; its keys are deleted afterwards."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+        client.ping()
+    except ImportError:
+        _service_missing("redis (the redis extra)")
+    except redis.RedisError:
+        _service_missing(f"Redis at {REDIS_URL}")
+    prefix = f"pa-test-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+    client.close()
+
+
+def _articles(url: str) -> dict[str, tuple[str, int]]:
+    """identity -> (content hash, version count) of every stored article."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT a.identity, a.content_hash, count(v.id) FROM articles a "
+                                     "JOIN article_versions v ON v.article_id = a.id GROUP BY a.id")).all()
+    finally:
+        engine.dispose()
+    return {identity: (digest, versions) for identity, digest, versions in rows}
+
+
+def _worker(archive: str, prefix: str, warc_dir, log) -> subprocess.Popen:
+    env = {**os.environ, "PORTAL_ARCHIVE_REDIS_WORKER_TTL": "2"}  # a killed worker is found dead within 2 s
+    return subprocess.Popen([sys.executable, "-m", "archive", "crawl", "--distributed", REDIS_URL, "--redis-prefix", prefix,
+                             "--archive", archive, "--warc-dir", str(warc_dir), "--no-politeness", "--idle-timeout", "1",
+                             "--log-file", str(log)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The sample portal (its one slow article takes 2 s) and what a single-process crawl stores of it."""
+    folder = tmp_path_factory.mktemp("single")
+    with serve(slow_seconds=2) as server, postgres_database("pa_dist") as url:
+        proc = run_cli("crawl", server.url + "/", "--archive", url, "--warc-dir", str(folder / "warc"), "--no-politeness",
+                       timeout=300)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        yield server, _articles(url)
+
+
+def _crawl_distributed(server, archive, prefix, folder, kill_one: bool = False) -> None:
+    enqueued = run_cli("enqueue", "--url", server.url + "/", "--redis", REDIS_URL, "--redis-prefix", prefix,
+                       "--archive", archive)
+    assert enqueued.returncode == 0, enqueued.stderr[-2000:]
+    workers = [_worker(archive, prefix, folder / "warc", folder / f"worker{i}.log") for i in range(WORKERS)]
+    killed = _kill_one_busy_worker(workers, prefix) if kill_one else None
+    for worker in workers:
+        worker.wait(timeout=120)
+    survivors = [w for w in workers if w.pid != killed]
+    assert all(w.returncode == 0 for w in survivors), [w.stderr.read()[-2000:] for w in survivors]
+    if kill_one:  # what the killed worker had taken was fetched again by another
+        logs = " ".join((folder / f"worker{i}.log").read_text() for i in range(WORKERS))
+        assert "requests of a dead worker back in the queue" in logs
+
+
+def _kill_one_busy_worker(workers, prefix) -> int:
+    """kill -9 a worker while it holds requests in flight (the slow article is one of them, for 2 s)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for worker in workers:
+            holding = [k for k in client.scan_iter(f"{prefix}:inflight:*-{worker.pid}-*") if client.hlen(k)]
+            if holding and client.zcard(f"{prefix}:requests") + sum(client.hlen(k) for k in client.scan_iter(f"{prefix}:inflight:*")) > 3:
+                os.kill(worker.pid, signal.SIGKILL)
+                worker.wait()
+                return worker.pid
+        time.sleep(0.02)
+    pytest.fail("no worker ever held a request in flight")
+
+
+@pytest.mark.parametrize("kill_one", [False, True], ids=["three-workers", "one-killed"])
+def test_three_workers_store_what_one_process_stores(sample, redis_prefix, kill_one, tmp_path):
+    server, expected = sample
+    with postgres_database("pa_dist") as archive:
+        _crawl_distributed(server, archive, redis_prefix, tmp_path, kill_one)
+        stored = _articles(archive)
+        with Archive.open(archive) as opened:
+            (run,) = opened.runs()
+    assert stored == expected  # same identities, same content, one version each
+    assert run["status"] == "finished" and run["settings"]["distributed"] == redis_prefix
+    assert run["counts"]["articles_new"] == len(expected)
+    keys = Keys(redis_prefix)
+    import redis
+
+    coordinator = Coordinator(redis.Redis.from_url(REDIS_URL), keys)
+    assert coordinator.queued() == 0 and not coordinator.busy() and coordinator.current_run() is None
+
+
+def test_two_stores_of_one_article_at_once_give_one_row_and_one_version(pg_url):
+    """Distributed workers race on the same article, author and portal: constraints and upserts, not luck."""
+    article = {"url": "http://p.example/a/1", "headline": "Một bài", "articleBody": "Nội dung", "portal": "p",
+               "authors": [{"name": "Nguyễn Văn A"}]}
+    with Archive.open(pg_url) as archive:
+        run_id = archive.start_run("p")
+        identities = [f"p.example/a/{i}" for i in range(30)]
+        outcomes, errors = [], []
+        barrier = threading.Barrier(2)
+
+        def store():
+            barrier.wait()
+            try:
+                outcomes.extend(archive.store_article(run_id, {**article, "url": f"http://{key}"}, key) for key in identities)
+            except Exception as exc:  # noqa: BLE001 — the test reports it
+                errors.append(exc)
+
+        threads = [threading.Thread(target=store) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors
+        assert outcomes.count("new") == len(identities) and outcomes.count("unchanged") == len(identities)
+        assert archive.count_articles() == len(identities)
+        assert all(len(archive.get_versions(archive.get_article(key)["id"])) == 1 for key in identities)
+        assert archive.run(run_id)["counts"]["articles_new"] == len(identities)
+
+
+def test_workers_share_a_portal_lock_that_a_single_process_run_cannot_take(pg_url):
+    with run_locks(pg_url, ["p"], shared=True), run_locks(pg_url, ["p"], shared=True):
+        with pytest.raises(LockHeld):
+            with run_locks(pg_url, ["p"]):
+                pass
+    with run_locks(pg_url, ["p"]):
+        with pytest.raises(LockHeld):
+            with run_locks(pg_url, ["p"], shared=True):
+                pass
+
+
+def test_requests_to_one_host_from_all_workers_keep_the_delay(redis_prefix):
+    import redis
+
+    coordinators = [Coordinator(redis.Redis.from_url(REDIS_URL), Keys(redis_prefix)) for _ in range(3)]
+    waits = [c.polite_wait("portal.example", 0.5) for c in coordinators]
+    assert waits[0] == 0 and 0.4 <= waits[1] <= 0.5 and 0.9 <= waits[2] <= 1.0
+    assert coordinators[0].polite_wait("other.example", 0.5) == 0  # hosts do not wait for each other
+
+
+@pytest.mark.parametrize("args, message", [
+    (["crawl", "--distributed", REDIS_URL, "--archive", "sqlite:///x.db"], "need a PostgreSQL archive"),
+    (["enqueue", "--all", "--redis", REDIS_URL, "--archive", "sqlite:///x.db"], "need a PostgreSQL archive"),
+    (["crawl", "--distributed", "redis://127.0.0.1:1/0", "--archive", "postgresql+psycopg://u@127.0.0.1/x"],
+     "cannot reach Redis at redis://127.0.0.1:1/0"),
+    (["crawl", "--distributed", "http://127.0.0.1/", "--archive", "postgresql+psycopg://u@127.0.0.1/x"], "not a Redis URL"),
+    (["crawl", "--distributed", REDIS_URL, "--all", "--archive", "postgresql+psycopg://u@127.0.0.1/x"],
+     "takes no URL, --portal or --all"),
+])
+def test_bad_distributed_input_is_one_line_and_exit_2(args, message, tmp_path):
+    proc = run_cli(*args)
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_worker_with_nothing_enqueued_says_so(pg_url, redis_prefix, tmp_path):
+    proc = run_cli("crawl", "--distributed", REDIS_URL, "--redis-prefix", redis_prefix, "--archive", pg_url,
+                   "--warc-dir", str(tmp_path))
+    assert proc.returncode == 1
+    assert "no run is enqueued" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

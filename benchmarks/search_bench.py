@@ -641,6 +641,8 @@ def describe_builds(run: Run) -> list[str]:
         sizes = build["sizes"]
         how = f"reused (built {build['built']} in {build['seconds']:.0f} s)" if build["cached"] \
             else f"built in {build['seconds']:.0f} s"
+        if build.get("migrated"):
+            how += f", its schema brought up to date by the project's migrations {build['migrated']}"
         lines.append(f"- {name}: {how}; {human_bytes(sizes['total'])} on disk, of which the full-text index "
                      f"{human_bytes(sizes['fts index'])}.")
     return lines

@@ -40,8 +40,8 @@ def run_worker(*, redis_url: str, prefix: str, archive_url: str, idle_timeout: f
     run_id = coordinator.current_run()
     if run_id is None:
         raise CrawlError(f"nothing to crawl: no run is enqueued in Redis under {prefix!r} (portal-archive enqueue first)")
-    hosts = coordinator.portals()
-    if not polite and not all(_is_loopback(host) for host in hosts.values()):
+    portals = coordinator.portals()  # slug -> base URL
+    if not polite and not all(_is_loopback(urlsplit(base).hostname or "") for base in portals.values()):
         raise CrawlError("--no-politeness is only allowed when every target is a loopback address (127.0.0.1, localhost)")
     settings = _settings(archive_url, max_pages, None, polite, log_file, full=True, warc_dir=warc_dir, quiet=quiet,
                          progress=progress)
@@ -53,8 +53,8 @@ def run_worker(*, redis_url: str, prefix: str, archive_url: str, idle_timeout: f
         distributed["ARCHIVE_REDIS_IDLE_TIMEOUT"] = idle_timeout
     for name, value in distributed.items():
         settings.set(name, value, priority="cmdline")
-    with run_locks(archive_url, hosts, shared=True):
-        _crawl(settings, spider="portal-distributed", registry=registry)
+    with run_locks(archive_url, portals, shared=True):
+        _crawl(settings, spider="portal-distributed", registry=registry, run_portals=portals)
     return run_id
 
 
@@ -69,7 +69,7 @@ def enqueue(*, redis_url: str, prefix: str, archive_url: str, url=None, slug=Non
     spider = _seed_spider(url, slug, all_portals, registry)
     with run_locks(archive_url, targets, shared=True):  # refused (LockHeld) while a single-process run holds one
         run_id = _open_run(coordinator, archive_url, targets)
-    coordinator.add_portals(targets)
+    coordinator.add_portals({portal.slug: portal.base_url for portal in spider.portals})
     from scrapy_redis.dupefilter import RFPDupeFilter
 
     from spiders.distributed import IDENTITY_META, encode

@@ -7,7 +7,8 @@ and adds the little that a shared *run* needs on top:
   crawl: its counts add up over all workers); ``enqueue`` opens it, the worker that finds the crawl done
   (queue empty, nothing in flight anywhere) closes it and deletes the key, so the next ``enqueue`` opens a
   new run with a fresh duplicate filter.
-* ``<prefix>:portals`` — slug → host of the portals enqueued in the run (locks, the loopback check).
+* ``<prefix>:portals`` — slug → base URL of the portals enqueued in the run (locks, the loopback check, and
+  the ad-hoc portals a worker's registry does not hold).
 * ``<prefix>:inflight:<worker>`` — the requests a worker has taken and not finished; ``<prefix>:worker:<id>``
   expires when the worker stops renewing it (``kill -9``), and the first live worker to notice puts the
   dead one's requests back in the queue: a killed worker loses nothing.
@@ -164,9 +165,9 @@ class Coordinator:
     def set_run(self, run_id: int) -> None:
         self.redis.set(self.keys.run, run_id)
 
-    def add_portals(self, hosts: dict[str, str]) -> None:
-        if hosts:
-            self.redis.hset(self.keys.portals, mapping=hosts)
+    def add_portals(self, base_urls: dict[str, str]) -> None:
+        if base_urls:
+            self.redis.hset(self.keys.portals, mapping=base_urls)
 
     def portals(self) -> dict[str, str]:
         return {k.decode(): v.decode() for k, v in self.redis.hgetall(self.keys.portals).items()}

@@ -79,7 +79,8 @@ def crawl_round(workers: int, start: str, archive: str, folder: Path) -> dict:
     used = {"postgres": cpu_seconds(("postgres",)) - before["postgres"], "redis": cpu_seconds(("redis-server",)) - before["redis"],
             "mirror": own_cpu() - before["mirror"], "workers": children_cpu() - before["workers"]}
     pages, span, articles = archive_figures(archive)
-    return {"workers": workers, "pages": pages, "articles": articles, "span": span, "wall": wall, "cpu": used}
+    return {"workers": workers, "pages": pages, "articles": articles, "span": span, "wall": wall, "cpu": used,
+            "load": os.getloadavg()[0]}
 
 
 def archive_figures(archive: str) -> tuple[int, float, int]:
@@ -109,7 +110,7 @@ def render(site: Path, rounds: list[dict], command: str) -> str:
         busy = sum(cpu.values()) / (os.cpu_count() * r["wall"])
         rows.append(f"| {r['workers']} | {r['pages']} | {r['articles']} | {r['span']:.1f} | {rate:.1f} | **{rate / base:.2f}** "
                     f"| {r['wall']:.1f} | {cpu['workers'] / r['workers']:.1f} | {cpu['postgres']:.1f} | {cpu['redis']:.1f} "
-                    f"| {cpu['mirror']:.1f} | {busy:.0%} |")
+                    f"| {cpu['mirror']:.1f} | {busy:.0%} | {r['load']:.1f} |")
     return "\n".join([
         SECTION_START,
         "## Distributed crawling: 1, 2 and 4 workers on one machine (`benchmarks/distributed_bench.py`)",
@@ -121,13 +122,14 @@ def render(site: Path, rounds: list[dict], command: str) -> str:
         f"machine: {describe_machine(machine_info(('scrapy', 'scrapy-redis', 'redis')))}",
         "",
         "| workers | pages | articles | crawl span (s) | pages/s | ratio to 1 worker | wall incl. start-up and idle exit (s) "
-        "| CPU s per worker | CPU s PostgreSQL | CPU s Redis | CPU s mirror server | machine busy |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| CPU s per worker | CPU s PostgreSQL | CPU s Redis | CPU s mirror server | machine busy | load avg (1 min) at end |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *rows,
         "",
         "Crawl span: first to last fetch in the archive's `pages` table (start-up and the idle wait before workers exit",
         "are left out; `wall` has them). CPU seconds are user + system time during the round, from /proc and getrusage;",
-        "\"machine busy\" is all of them over (CPUs × wall).",
+        "\"machine busy\" is all of them over (CPUs × wall); the load average counts every process on the machine,",
+        "other users' included: above the CPU count, rounds compete for the CPUs with work that is not theirs.",
         SECTION_END,
     ])
 

@@ -34,6 +34,7 @@ except ImportError:  # the redis extra is absent: Scrapy's spider loader still i
 
 from archive.distributed import Coordinator, Keys, new_worker_id
 from spiders.portal import PortalSpider
+from spiders.registry import Portal
 
 logger = logging.getLogger(__name__)
 IDENTITY_META = "archive_identity"  # set on the spider's page requests; redirects and retries carry it, but are exempt
@@ -41,13 +42,16 @@ IDENTITY_META = "archive_identity"  # set on the spider's page requests; redirec
 
 class DistributedPortalSpider(PortalSpider):
     """The portal spider as a worker: no start pages of its own, it takes its requests from the Redis queue
-    (``portal-archive enqueue`` seeds it); each request carries its portal (cb_kwargs), so any worker can
-    parse any portal's pages."""
+    (``portal-archive enqueue`` seeds it). It knows every portal of the registry and the run's ad-hoc ones
+    (``run_portals``: slug -> base URL, from Redis), so any worker can parse any portal's pages."""
 
     name = "portal-distributed"
 
-    def __init__(self, registry: str | None = None, **kwargs):
+    def __init__(self, registry: str | None = None, run_portals: dict[str, str] | None = None, **kwargs):
         super().__init__(all_portals=True, registry=registry, **kwargs)
+        known = {portal.slug for portal in self.portals}
+        self.portals += [Portal(slug=slug, base_url=base) for slug, base in (run_portals or {}).items() if slug not in known]
+        self.by_slug = {portal.slug: portal for portal in self.portals}  # for requests that name their portal by slug
 
     async def start(self):
         return

@@ -32,6 +32,7 @@ PG_VECTOR = "search_vector"
 PG_INDEX = "ix_articles_search_vector"
 PG_NEWEST_INDEX = "ix_articles_newest"  # migration 0005: (date DESC NULLS LAST, id DESC)
 PG_LEAD_VECTOR, PG_LEAD_INDEX = "lead_vector", "ix_articles_lead_vector"  # 0006: headline + description
+PG_NEWEST_LEAD_INDEX = "ix_articles_newest_lead"  # 0011: 0005's keys, covering the lead vector and filters
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
@@ -44,8 +45,8 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
         return True
     if type_ == "table":
         return not name.startswith(FTS_TABLE)
-    return name not in (PG_VECTOR, PG_INDEX, PG_NEWEST_INDEX, PG_LEAD_VECTOR, PG_LEAD_INDEX, SQLITE_KEY,
-                        SQLITE_KEY_INDEX)
+    return name not in (PG_VECTOR, PG_INDEX, PG_NEWEST_INDEX, PG_LEAD_VECTOR, PG_LEAD_INDEX, PG_NEWEST_LEAD_INDEX,
+                        SQLITE_KEY, SQLITE_KEY_INDEX)
 
 
 def has_index(conn: Connection) -> bool:

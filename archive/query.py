@@ -118,12 +118,15 @@ def side_by_side(query: Query) -> Term | None:
 def share_estimate(query: Query, share: Callable[[str], float],
                    prefix_share: Callable[[str], float] = lambda prefix: 1.0) -> float:
     """The share of articles the query may match, from each word's share of articles (``share``;
-    a prefix's from ``prefix_share``, or counted as common): required groups multiply, as if
-    independent, alternatives add up, and a phrase is as common as its rarest word (its words
-    come together: "cải cách hành chính" is 2 % of articles, its words' product 0.01 %).
-    Planning needs the order of magnitude."""
+    a prefix's from ``prefix_share``, or counted as common). Alternatives add up; a phrase is as
+    common as its rarest word (its words come together: "cải cách hành chính" is 2 % of articles,
+    its words' product 0.01 %); required groups lie between independent (their product) and always
+    together (the rarest), so they take the geometric mean of the two: the syllables of a compound
+    typed as words ("chuyen doi so": 2.7 % of leads, product 0.96 %, rarest 9 %) are far from
+    independent. Planning needs the order of magnitude."""
     shares = _Shares(share, prefix_share)
-    return math.prod(shares.group(group) for group in query.required)
+    groups = [shares.group(group) for group in query.required]
+    return math.sqrt(math.prod(groups) * min(groups))
 
 
 def anchor(query: Query, share: Callable[[str], float],

@@ -42,13 +42,16 @@ ADJACENT_WEIGHT = 2.0
 # body-only matches, of which the newest BODY_POOL are ranked when the page needs them.
 LEAD_BONUS = 10.0
 BODY_POOL = 200
-# PostgreSQL pools (_Postgres._span): a date walk visiting up to WALK_ROWS rows beats bitmaps; a
-# window is the expected span × WINDOW_SLACK, grown WINDOW_GROWTH-fold while it holds too few.
-WALK_ROWS = 3000
-WINDOW_SLACK = 1.5
+# PostgreSQL pools (_Postgres._plan). Costs measured at a million articles, µs: testing a row met
+# walking the newest-first index (the lead vector is in it, migration 0011; the whole text is a
+# TOASTed vector in the row), testing a row a bitmap points to, reading one GIN posting.
+WALK_US = {"search_vector": 20.0, "lead_vector": 1.5}
+ROW_TEST_US = {"search_vector": 20.0, "lead_vector": 8.0}
+POSTING_US = 0.25
+WALK_BUDGET_US = 25_000  # a walk expected to cost less is taken without weighing a window
+# A window is the expected span × WINDOW_SLACK, grown WINDOW_GROWTH-fold while it holds too few.
+WINDOW_SLACK = 2.5
 WINDOW_GROWTH = 4
-ROW_TEST_US = {"search_vector": 20.0, "lead_vector": 8.0}  # reading a row and testing it, µs
-POSTING_US = 0.25  # reading one GIN posting into a bitmap, µs
 WHOLE_SHARE = 0.1
 WHOLE = 1 << 62  # a span standing for the whole archive
 MAX_AUTHORED = 100_000  # an author filter keeping more articles is tested row by row
@@ -297,7 +300,7 @@ class _Postgres:
                   lambda prefix: sum(v for w, v in words.items() if w.startswith(prefix)))
         found, kept = share_estimate(parsed, *shares), self._filter_share(stats, filters, authors)
         rows = depth / max(found * kept, 1e-9)
-        if rows <= WALK_ROWS:
+        if rows * WALK_US[vector] <= WALK_BUDGET_US:
             return None, None
         # Past a share of the archive, finding the window's first date (an index walk as long as
         # the window) costs more than the dates it would spare: take every match.

@@ -79,7 +79,7 @@ def test_schema_is_created_by_migrations_with_sqlite_settings(archive):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-    assert current_revision(archive.engine) == head_revision() == "0008"
+    assert current_revision(archive.engine) == head_revision() == "0011"
 
 
 def test_migrations_produce_exactly_the_models_schema(archive):

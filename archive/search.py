@@ -6,8 +6,9 @@ ids only (a snippet costs far more than a match, so it is never computed for row
 
 Ordering. ``newest`` walks matches in publication order and stops after a page: SQLite's FTS5
 index is keyed by publication time (migration 0004), PostgreSQL has an index in that order
-(0005, and 0011 carrying what a relevance pool tests). ``relevance`` ranks a pool, the ``candidates`` most recent matches (reaching further
-back when filters leave too few for the page), so a common word costs no more than a rare one.
+(0005, and 0011 carrying what a relevance pool tests). ``relevance`` ranks a pool, the
+``candidates`` most recent matches (reaching further back when filters leave too few for the
+page), so a common word costs no more than a rare one.
 PostgreSQL ranks the pool with ts_rank_cd over the weighted vector (headline A, description B,
 body D; close words count). SQLite ranks it by where the query matches: the headline alone 10,
 the description alone 3, its words side by side 2, anywhere 1, newer first among equals; bm25
@@ -269,7 +270,8 @@ class _Postgres:
         span, loose = self._plan(conn, parsed, filters, authors, vector, depth)
         if span is None:
             conn.exec_driver_sql("SET LOCAL enable_indexscan = on")
-            stmt = filters.apply(select(Article.id, Article.date_published_utc).where(self._matches(vector), *conditions))
+            stmt = filters.apply(select(Article.id, Article.date_published_utc)
+                                 .where(self._matches(vector), *conditions))
             return [tuple(r) for r in conn.execute(_by_date(stmt).limit(depth), params)]
         words = [self._matches(vector, indexed=False)]  # the whole query, tested on the window's rows
         if loose is not None:  # and a looser one the index reads as a bitmap

@@ -177,6 +177,30 @@ def test_requests_to_one_host_from_all_workers_keep_the_delay(redis_prefix):
     assert coordinators[0].polite_wait("other.example", 0.5) == 0  # hosts do not wait for each other
 
 
+def test_a_dead_workers_requests_go_back_to_the_queue_once(redis_prefix):
+    import redis
+
+    alive, other = (Coordinator(redis.Redis.from_url(REDIS_URL), Keys(redis_prefix)) for _ in range(2))
+    assert alive.push("fp1", 0, b"request-1") and alive.push("fp2", 0, b"request-2", identity="site/a")
+    assert not alive.push("fp1", 0, b"request-1 again") and not alive.push("fp3", 0, b"print view", identity="site/a")
+    alive.heartbeat("dead", ttl=0.05)
+    assert alive.pop("dead") == b"request-1" and alive.queued() == 1 and alive.busy()
+    time.sleep(0.1)  # its heartbeat expires
+    assert alive.requeue_dead() == 1 and other.requeue_dead() == 0  # one worker gets them back, once
+    assert sorted([alive.pop("me"), alive.pop("me")]) == [b"request-1", b"request-2"] and alive.pop("me") is None
+    alive.done("me", [b"request-1", b"request-2"])
+    assert not alive.busy()
+
+
+def test_exactly_one_worker_closes_the_run(redis_prefix):
+    import redis
+
+    workers = [Coordinator(redis.Redis.from_url(REDIS_URL), Keys(redis_prefix)) for _ in range(3)]
+    assert workers[0].claim_new_run() and not workers[1].claim_new_run()
+    workers[0].set_run(7)
+    assert [w.end_run(7) for w in workers] == [True, False, False] and workers[0].current_run() is None
+
+
 @pytest.mark.parametrize("args, message", [
     (["crawl", "--distributed", REDIS_URL, "--archive", "sqlite:///x.db"], "need a PostgreSQL archive"),
     (["enqueue", "--all", "--redis", REDIS_URL, "--archive", "sqlite:///x.db"], "need a PostgreSQL archive"),

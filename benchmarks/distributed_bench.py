@@ -17,6 +17,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -33,7 +34,8 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(names: tuple[str, ...]) -> float:
-    """CPU time (user + system) used so far by every process whose command name is one of ``names``."""
+    """CPU time (user + system) used so far by every process whose command name is one of ``names``, with that of
+    their children that ended: a PostgreSQL backend lives as long as its connection, then the postmaster reaps it."""
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -42,7 +44,7 @@ def cpu_seconds(names: tuple[str, ...]) -> float:
             continue
         name, fields = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
         if name in names:
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
     return total / TICKS
 
 
@@ -54,6 +56,32 @@ def own_cpu() -> float:
 def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+class LockSampler(threading.Thread):
+    """Samples the archive database's sessions every 0.1 s: how often a worker's query waits for a row lock
+    (``wait_event_type = 'Lock'``: the run's counts row, an article row) and how many queries run at once."""
+
+    def __init__(self, archive: str):
+        super().__init__(daemon=True)
+        self.archive, self.stop, self.samples, self.waiting, self.active = archive, threading.Event(), 0, 0, 0
+
+    def run(self) -> None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.archive)
+        query = text("SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) FROM pg_stat_activity "
+                     "WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()")
+        with engine.connect() as conn:
+            while not self.stop.wait(0.1):
+                waiting, active = conn.execute(query).one()
+                conn.rollback()
+                self.samples, self.waiting, self.active = self.samples + 1, self.waiting + waiting, self.active + active
+        engine.dispose()
+
+    def figures(self) -> tuple[float, float]:
+        """(sessions waiting for a lock, queries running) on average over the samples."""
+        return self.waiting / max(self.samples, 1), self.active / max(self.samples, 1)
 
 
 def cli(*args: str, **kwargs) -> subprocess.Popen:
@@ -69,6 +97,8 @@ def crawl_round(workers: int, start: str, archive: str, folder: Path) -> dict:
         raise SystemExit(f"distributed_bench: enqueue failed: {enqueue.stderr.read()[-500:]}")
     before = {"postgres": cpu_seconds(("postgres",)), "redis": cpu_seconds(("redis-server",)), "mirror": own_cpu(),
               "workers": children_cpu()}
+    sampler = LockSampler(archive)
+    sampler.start()
     began = time.perf_counter()
     procs = [cli("crawl", "--distributed", REDIS_URL, *common, "--warc-dir", str(folder / "warc"), "--no-politeness",
                  "--idle-timeout", "1", "--log-file", str(folder / f"{prefix}-{i}.log")) for i in range(workers)]
@@ -76,11 +106,13 @@ def crawl_round(workers: int, start: str, archive: str, folder: Path) -> dict:
         if proc.wait() not in CRAWL_FINISHED:
             raise SystemExit(f"distributed_bench: a worker failed: {proc.stderr.read()[-500:]}")
     wall = time.perf_counter() - began
+    sampler.stop.set()
+    sampler.join()
     used = {"postgres": cpu_seconds(("postgres",)) - before["postgres"], "redis": cpu_seconds(("redis-server",)) - before["redis"],
             "mirror": own_cpu() - before["mirror"], "workers": children_cpu() - before["workers"]}
     pages, span, articles = archive_figures(archive)
     return {"workers": workers, "pages": pages, "articles": articles, "span": span, "wall": wall, "cpu": used,
-            "load": os.getloadavg()[0]}
+            "load": os.getloadavg()[0], "locks": sampler.figures()}
 
 
 def archive_figures(archive: str) -> tuple[int, float, int]:
@@ -110,7 +142,7 @@ def render(site: Path, rounds: list[dict], command: str) -> str:
         busy = sum(cpu.values()) / (os.cpu_count() * r["wall"])
         rows.append(f"| {r['workers']} | {r['pages']} | {r['articles']} | {r['span']:.1f} | {rate:.1f} | **{rate / base:.2f}** "
                     f"| {r['wall']:.1f} | {cpu['workers'] / r['workers']:.1f} | {cpu['postgres']:.1f} | {cpu['redis']:.1f} "
-                    f"| {cpu['mirror']:.1f} | {busy:.0%} | {r['load']:.1f} |")
+                    f"| {cpu['mirror']:.1f} | {busy:.0%} | {r['locks'][1]:.2f} | {r['locks'][0]:.2f} | {r['load']:.1f} |")
     return "\n".join([
         SECTION_START,
         "## Distributed crawling: 1, 2 and 4 workers on one machine (`benchmarks/distributed_bench.py`)",
@@ -122,14 +154,16 @@ def render(site: Path, rounds: list[dict], command: str) -> str:
         f"machine: {describe_machine(machine_info(('scrapy', 'scrapy-redis', 'redis')))}",
         "",
         "| workers | pages | articles | crawl span (s) | pages/s | ratio to 1 worker | wall incl. start-up and idle exit (s) "
-        "| CPU s per worker | CPU s PostgreSQL | CPU s Redis | CPU s mirror server | machine busy | load avg (1 min) at end |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| CPU s per worker | CPU s PostgreSQL | CPU s Redis | CPU s mirror server | machine busy "
+        "| PG queries running (avg) | of them waiting for a row lock | load avg (1 min) at end |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *rows,
         "",
         "Crawl span: first to last fetch in the archive's `pages` table (start-up and the idle wait before workers exit",
         "are left out; `wall` has them). CPU seconds are user + system time during the round, from /proc and getrusage;",
         "\"machine busy\" is all of them over (CPUs × wall); the load average counts every process on the machine,",
         "other users' included: above the CPU count, rounds compete for the CPUs with work that is not theirs.",
+        "PG columns: pg_stat_activity sampled every 0.1 s — active queries of the workers, and those waiting for a lock.",
         SECTION_END,
     ])
 

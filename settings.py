@@ -51,6 +51,12 @@ ARCHIVE_RECHECK_PAGES = 1  # list pages in a row holding only known articles rea
 
 # -- Archive -------------------------------------------------------------------------------
 ARCHIVE_URL = "sqlite:///archive.db"  # SQLAlchemy URL of the archive; `portal-archive crawl --archive` sets it
+ARCHIVE_LOCKED = False  # True under `portal-archive crawl`'s run locks: the run row says so, and a free lock then means it died
+
+# -- Crash safety (spiders/frontier.py): the request queue is kept in the archive, so a killed crawl resumes ----
+SCHEDULER = "spiders.frontier.FrontierScheduler"  # Scrapy's scheduler + the archive's frontier table
+ARCHIVE_FRONTIER_BATCH = 100  # frontier entries (new requests, done marks) written per transaction, at most
+ARCHIVE_FRONTIER_INTERVAL = 0.5  # seconds between writes: a crash refetches about this long's finished requests
 EXTENSIONS = {
     "pipelines.pages.PageRecorder": 500,  # every fetch and failure in the archive's pages table
     "pipelines.attachments.AttachmentRecorder": 510,  # SHA-256 and capture of each downloaded attachment

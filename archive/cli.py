@@ -130,6 +130,9 @@ def crawl(url, slug, all_portals, full, registry, archive_url, max_pages, max_de
           warc_dir, redis_url, redis_prefix, idle_timeout) -> None:
     """Crawl a portal (URL, --portal SLUG or --all) into the archive; or, with --distributed, work a shared queue.
 
+    A crawl that did not finish (killed, even with kill -9) is resumed by the next crawl of its portals:
+    the requests it left are queued again, and what it finished is not fetched again.
+
     \b
     Exit codes, for cron and systemd:
       0  the run finished
@@ -260,8 +263,14 @@ def _exit_for(run: dict) -> None:
 @click.option("--failures", "failures_of", type=int, metavar="RUN_ID",
               help="Show why run RUN_ID is unhealthy: failed pages by reason, with examples, and fields that fell.")
 def runs(archive_url: str, limit: int, fmt: str, failures_of: int | None) -> None:
-    """List crawl runs with their counts: pages, new/changed/unchanged articles, errors, health."""
+    """List crawl runs with their counts: pages, new/changed/unchanged articles, errors, health.
+
+    A run still "running" whose crawl is gone (killed: its run lock is free) is marked "interrupted".
+    """
+    from .resume import settle_dead_runs
+
     with _open_archive(archive_url) as archive:
+        settle_dead_runs(archive, archive_url, archive.runs(limit))  # killed runs (kill -9) still say "running"
         rows = archive.runs(limit) if failures_of is None else [_run_with_failures(archive, failures_of)]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))

@@ -28,8 +28,18 @@ def run_crawl(*, url=None, slug=None, all_portals=False, registry=None, full=Fal
         raise CrawlError("--no-politeness is only allowed when every target is a loopback address (127.0.0.1, localhost)")
     settings = _settings(archive_url, max_pages, max_depth, polite, log_file, full=full, warc_dir=warc_dir, quiet=quiet,
                          progress=progress)
+    settings.set("ARCHIVE_LOCKED", True, priority="cmdline")
     with run_locks(archive_url, targets):  # before Scrapy starts: a refused run logs nothing but its one line
+        _interrupt_dead_runs(archive_url, targets)
         return _crawl(settings, url=url, portal=slug, all_portals=all_portals, registry=registry)
+
+
+def _interrupt_dead_runs(archive_url: str, slugs) -> None:
+    """Runs of these portals still "running" died without a word (kill -9): we hold their locks now (archive/resume.py)."""
+    from .store import Archive
+
+    with Archive.open(archive_url) as archive:
+        archive.interrupt_dead_runs(list(slugs))
 
 
 def run_worker(*, redis_url: str, prefix: str, archive_url: str, idle_timeout: float | None = None, registry=None,

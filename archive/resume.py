@@ -54,12 +54,7 @@ class ResumeStore:
                 rows = [{**{k: row[k] for k in ROW_FIELDS}, "state": "pending", "run_id": run_id,
                          "created_at": row.get("created_at") or now} for row in added]
                 s.execute(_insert_new(s), rows)
-            for portal, fingerprints in done_by_portal.items():
-                for start in range(0, len(fingerprints), CHUNK):
-                    s.execute(update(FrontierRequest)
-                              .where(FrontierRequest.portal == portal,
-                                     FrontierRequest.fingerprint.in_(fingerprints[start:start + CHUNK]))
-                              .values(state="done", done_at=now))
+            mark_done(s, done_by_portal, now)
 
     def pending_requests(self, slugs: Sequence[str]) -> list[dict[str, Any]]:
         """The pending requests of these portals, in the order they were enqueued: what a resumed crawl re-queues."""
@@ -102,6 +97,15 @@ class ResumeStore:
             return [run.id for run in dead]
 
 
+def mark_done(s: Session, done_by_portal: dict[str, list[str]], now: datetime) -> None:
+    """Mark frontier requests done, in the caller's transaction (``store_article``'s, for an article's page)."""
+    for portal, fingerprints in done_by_portal.items():
+        for start in range(0, len(fingerprints), CHUNK):
+            s.execute(update(FrontierRequest)
+                      .where(FrontierRequest.portal == portal, FrontierRequest.fingerprint.in_(fingerprints[start:start + CHUNK]))
+                      .values(state="done", done_at=now))
+
+
 def settle_dead_runs(archive, archive_url: str, runs: Iterable[dict[str, Any]]) -> list[int]:
     """Of these runs (as ``Archive.runs`` lists them), mark "interrupted" those that say "running" under run
     locks nobody holds any more: their crawl was killed. The ids marked. Each lock is taken for a moment, so a
@@ -138,4 +142,4 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)  # SQLite hands back naive UTC
 
 
-__all__ = ["ResumeStore", "settle_dead_runs"]
+__all__ = ["ResumeStore", "mark_done", "settle_dead_runs"]

@@ -26,7 +26,7 @@ from .db import BEGIN_OPTION, make_engine, upgrade
 from .filters import Filters
 from .models import (CONTRACT_FIELDS, RUN_STATUSES, Article, ArticleAuthor, ArticleVersion, Attachment, Author,
                      CrawlRun, Page, Portal, iso_utc, utcnow)
-from .resume import ResumeStore
+from .resume import ResumeStore, mark_done
 from .text_fold import fold
 
 DEFAULT_URL = "sqlite:///archive.db"
@@ -186,10 +186,13 @@ class Archive(CaptureStore, ResumeStore):
     # -- articles ----------------------------------------------------------------------------
 
     def store_article(self, run_id: int | None, article: dict[str, Any], identity: str,
-                      portal_slug: str | None = None, section: str | None = None, capture_id: int | None = None) -> str:
+                      portal_slug: str | None = None, section: str | None = None, capture_id: int | None = None,
+                      page_done: tuple[str, str] | None = None) -> str:
         """Store one extracted Article dict under its identity: "new", "changed" or "unchanged".
 
         ``capture_id``: the captures row of the response the article was extracted from; a new version points at it.
+        ``page_done``: (portal, fingerprint) of that response's frontier request, marked done in the same
+        transaction: a crash leaves the article stored and its page done, or neither (archive/resume.py).
 
         "changed" adds a version and updates the current fields; the old version row stays.
         "unchanged" only moves ``last_seen``: the stored fields remain those of the version.
@@ -210,6 +213,8 @@ class Archive(CaptureStore, ResumeStore):
                 s.add(ArticleVersion(article_id=row.id, version=row.current_version, content_hash=digest,
                                      captured_at=now, run_id=run_id, fields={**article, "portal": slug},
                                      capture_id=capture_id))
+            if page_done is not None:
+                mark_done(s, {page_done[0]: [page_done[1]]}, now)
             return result
 
     def get_article(self, key: int | str) -> dict[str, Any] | None:

@@ -8,6 +8,11 @@ from archive import health
 from archive.store import Archive
 
 logger = logging.getLogger(__name__)
+FINISHED_REASONS = ("finished", "closespider_pagecount")  # Scrapy's finish reasons of a run that did its work
+# The article's page in the crawl frontier (spiders/frontier.py): an item key, and a signal (item) sent just before
+# the article is stored, so that what the page led to is written first; the page is marked done with the article.
+FRONTIER_FIELD = "frontier"
+ARTICLE_STORING = object()
 
 
 class StorePipeline:
@@ -30,11 +35,15 @@ class StorePipeline:
         slugs = [p.slug for p in getattr(self.crawler.spider, "portals", [])]
         return self.archive.start_run(portal_slug=slugs[0] if len(slugs) == 1 else None,
                                       settings={"portals": slugs, **_limits(self.crawler.settings),
-                                                "incremental": self._incremental(slugs)})
+                                                "incremental": self._incremental(slugs),
+                                                # under portal-archive crawl's run locks: a free lock then says it died
+                                                "locked": self.crawler.settings.getbool("ARCHIVE_LOCKED")})
 
     def process_item(self, item):
+        self.crawler.signals.send_catch_log(ARTICLE_STORING, item=item)
+        page = (item["portal"], item[FRONTIER_FIELD]) if item.get(FRONTIER_FIELD) else None
         outcome = self.archive.store_article(self.run_id, item["article"], item["identity"], portal_slug=item.get("portal"),
-                                             capture_id=item.get("capture_id"))
+                                             capture_id=item.get("capture_id"), page_done=page)
         self.crawler.stats.inc_value(f"archive/articles_{outcome}")
         return item
 
@@ -51,7 +60,7 @@ class StorePipeline:
             self.archive.close()  # a distributed worker leaving a run the others go on with (spiders/distributed.py)
             return
         reason = self.crawler.stats.get_value("finish_reason", "finished")
-        status = "finished" if reason in ("finished", "closespider_pagecount") else "interrupted"
+        status = "finished" if reason in FINISHED_REASONS else "interrupted"
         settings = self.crawler.settings
         limits = health.Limits(settings.getfloat("ARCHIVE_MAX_FAILURE_RATE", 0.1), settings.getfloat("ARCHIVE_COVERAGE_DROP", 0.2))
         alerts = health.AlertTargets(settings.get("ARCHIVE_ALERT_WEBHOOK"), settings.get("ARCHIVE_ALERT_FILE"))

@@ -24,8 +24,10 @@ from archive.store import Archive
 from archive.urls import identity, is_same_site, page_kind_hint, request_url, trap_reason
 from pipelines.attachments import ATTACHMENT_FETCHED
 from pipelines.pages import PAGE_FAILED
+from pipelines.store import FRONTIER_FIELD
 from spiders.capture import refuse_without_warc_dir
 from spiders.extract import Options, extract_article
+from spiders.frontier import FRONTIER_META, PORTAL_META
 from spiders.incremental import RELIST, REVALIDATE, keep_paging, known_streak, listed_articles, next_pages, pager_links
 from spiders.registry import DEFAULT_REGISTRY, Portal, load_registry
 
@@ -41,6 +43,7 @@ class PortalSpider(scrapy.Spider):
                  registry: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.portals = _portals(url, portal, all_portals, registry or DEFAULT_REGISTRY)
+        self.by_slug = {p.slug: p for p in self.portals}  # requests name their portal in meta (spiders/frontier.py)
         self.requested: Counter[str] = Counter()  # requests per portal slug (a distributed worker meets any portal)
         self.judged: set[str] = set()  # raw links already judged: menus repeat them on every page, judge once
         self.seen_identities: set[str] = set()
@@ -56,15 +59,18 @@ class PortalSpider(scrapy.Spider):
     async def start(self):
         self.full = self.settings.getbool("ARCHIVE_FULL")
         self.recheck_pages = self.settings.getint("ARCHIVE_RECHECK_PAGES", 1)
-        if not self.full:
-            self._load_known_articles()
+        with Archive.open(self.settings.get("ARCHIVE_URL")) as archive:
+            resumed = self._resume(archive)
+            if not self.full:
+                self._load_known_articles(archive, resumed)
         for portal in self.portals:
             for url in portal.start_urls + [portal.base_url + "/sitemap.xml"]:
                 request = self._request(url, portal, depth=0)
                 if request is not None:
                     yield request
 
-    def parse(self, response, portal: Portal):
+    def parse(self, response):
+        portal = self.by_slug[response.meta[PORTAL_META]]
         if response.status == 304:  # a known article, not modified: pipelines/pages.py counted it unchanged
             return
         if not isinstance(response, TextResponse):
@@ -73,17 +79,20 @@ class PortalSpider(scrapy.Spider):
             yield from self._follow(portal, response, response.xpath(XML_LINKS).getall())
             return
         result = extract_article(response.body, url=response.url, portal=_options(portal))
-        if result.isArticle:
-            article = result.to_dict()
-            yield {"article": article, "identity": identity(response.url), "portal": portal.slug,
-                   "capture_id": response.meta.get("capture_id")}  # the WARC capture it came from (spiders/capture.py)
+        article = result.to_dict() if result.isArticle else None
+        if article is not None:
             yield from filter(None, (self._attachment(file["url"], portal) for file in article["attachments"]))
-        if response.meta.get("revalidate"):  # a known article: its links were followed when it was new
-            return
+        if not response.meta.get("revalidate"):  # a known article: its links were followed when it was new
+            yield from self._links(portal, response)
+        if article is not None:  # last: once it is stored, nothing is left to do for this page (spiders/frontier.py)
+            yield {"article": article, "identity": identity(response.url), "portal": portal.slug,
+                   "capture_id": response.meta.get("capture_id"),  # the WARC capture it came from (spiders/capture.py)
+                   FRONTIER_FIELD: response.meta.get(FRONTIER_META)}  # its page's frontier row: done with the article
+
+    def _links(self, portal: Portal, response):
         if portal.slug in self.incremental:
-            yield from self._follow_incrementally(portal, response)
-        else:
-            yield from self._follow(portal, response, response.css("a::attr(href), area::attr(href)").getall())
+            return self._follow_incrementally(portal, response)
+        return self._follow(portal, response, response.css("a::attr(href), area::attr(href)").getall())
 
     def _follow(self, portal: Portal, response, hrefs: list[str], meta: dict | None = None):
         depth = response.meta.get("depth", 0) + 1
@@ -111,14 +120,27 @@ class PortalSpider(scrapy.Spider):
         reached_by, previous = response.meta.get("known_streak", (None, 0))  # set when the previous page led here
         return known_streak(previous if reached_by == pager else 0, listed, self.known)
 
-    def _load_known_articles(self) -> None:
-        """The articles already in the archive, by their portal's host: a portal with some is crawled incrementally."""
-        with Archive.open(self.settings.get("ARCHIVE_URL")) as archive:
-            for portal in self.portals:
-                found = archive.article_identities(identity(portal.base_url + "/"))
-                self.known |= found
-                if found:
-                    self.incremental.add(portal.slug)
+    def _resume(self, archive: Archive) -> dict:
+        """What an unfinished (killed) crawl of these portals requested already, from the archive's frontier (whose
+        pending requests spiders/frontier.py re-queues): not requested again, and counted against the budget.
+        When each portal's unfinished crawl began, by slug; empty when there is none."""
+        slugs = list(self.by_slug)
+        for slug, url, callback in archive.frontier_requests(slugs):
+            self.requested[slug] += 1
+            if callback == "_attachment_fetched":
+                self.files.add(url)
+            else:
+                self.seen_identities.add(identity(url))
+        return archive.frontier_started(slugs)
+
+    def _load_known_articles(self, archive: Archive, resumed: dict) -> None:
+        """The articles already in the archive, by their portal's host: a portal with some is crawled incrementally.
+        A resumed crawl knows what its first part knew, not the articles that part stored."""
+        for portal in self.portals:
+            found = archive.article_identities(identity(portal.base_url + "/"), resumed.get(portal.slug))
+            self.known |= found
+            if found:
+                self.incremental.add(portal.slug)
 
     def is_known(self, url: str) -> bool:
         """Whether ``url`` is an article the archive holds (and so is re-validated, not fetched blindly)."""
@@ -144,8 +166,8 @@ class PortalSpider(scrapy.Spider):
             meta.update(REVALIDATE)
         elif portal.slug in self.incremental:  # a list read last time: unchanged, it is read back from its capture
             meta.update(RELIST)
-        return scrapy.Request(request_url(url), callback=self.parse, errback=self._failed, cb_kwargs={"portal": portal},
-                              meta=meta)
+        return scrapy.Request(request_url(url), callback=self.parse, errback=self._failed,
+                              meta={**meta, PORTAL_META: portal.slug})
 
     def _attachment(self, url: str, portal: Portal) -> scrapy.Request | None:
         """A request for a file an article links to, once per file, if on the portal, no trap and within budget."""
@@ -155,7 +177,8 @@ class PortalSpider(scrapy.Spider):
             return None
         self.files.add(fetch)
         self.requested[portal.slug] += 1
-        return scrapy.Request(fetch, callback=self._attachment_fetched, errback=self._failed, cb_kwargs={"url": url})
+        return scrapy.Request(fetch, callback=self._attachment_fetched, errback=self._failed, cb_kwargs={"url": url},
+                              meta={PORTAL_META: portal.slug})
 
     def _attachment_fetched(self, response, url: str):
         """Hashed and recorded on the article's attachment row by pipelines.attachments; nothing to follow."""

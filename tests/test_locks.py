@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 from conftest import BACKENDS, ROOT, archive_database, run_cli
@@ -99,23 +96,17 @@ def test_crawl_exits_4_while_another_crawl_runs_and_proceeds_after_it_is_killed(
 @pytest.mark.parametrize("obstacle", ["read-only folder", "a file in its place"])
 def test_an_unwritable_lock_folder_is_one_line_and_exit_1_before_any_fetch(obstacle, tmp_path):
     """Like any other environment error of the CLI (a locked or missing archive): exit 1, one line naming the path.
-    root writes anywhere, so as root the crawl runs as nobody, in a folder nobody may enter but not write."""
-    folder = Path(tempfile.mkdtemp(dir="/tmp")) if os.geteuid() == 0 else tmp_path
-    try:
-        folder.chmod(0o755)
-        locks = folder / "archive.db.locks"
-        if obstacle == "read-only folder":
-            locks.mkdir(mode=0o555)
-        else:
-            locks.write_text("not a folder")
-        with serve(slow_seconds=0) as server:
-            proc = subprocess.run([*_unprivileged(), sys.executable, "-m", "archive", "crawl", server.url + "/",
-                                   "--archive", f"sqlite:///{folder / 'archive.db'}", "--no-politeness"], cwd=ROOT,
-                                  capture_output=True, text=True, timeout=120, check=False)
-            assert server.requests == 0
-    finally:
-        if folder != tmp_path:
-            shutil.rmtree(folder)
+    root writes anywhere, so as root the crawl runs without the capability that lets it (see _unprivileged)."""
+    locks = tmp_path / "archive.db.locks"
+    if obstacle == "read-only folder":
+        locks.mkdir(mode=0o555)
+    else:
+        locks.write_text("not a folder")
+    with serve(slow_seconds=0) as server:
+        proc = subprocess.run([*_unprivileged(), sys.executable, "-m", "archive", "crawl", server.url + "/",
+                               "--archive", f"sqlite:///{tmp_path / 'archive.db'}", "--no-politeness"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert server.requests == 0
     assert proc.returncode == 1, proc.stderr
     (line,) = proc.stderr.strip().splitlines()
     assert line.startswith("Error: cannot take the run lock on portal '127.0.0.1': ") and str(locks) in line
@@ -124,8 +115,10 @@ def test_an_unwritable_lock_folder_is_one_line_and_exit_1_before_any_fetch(obsta
 # -- helpers --------------------------------------------------------------------------------
 
 def _unprivileged() -> list[str]:
-    """A command prefix running the child as nobody when the tests run as root (who ignores permissions)."""
-    return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if os.geteuid() == 0 else []
+    """A command prefix under which root obeys file permissions: without CAP_DAC_OVERRIDE (and its read-only
+    sibling) in its bounding set. Unlike switching to nobody, the child still reads the checkout and the venv
+    wherever they are, since root owns them."""
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
 
 
 def _start_crawl(base: str, url: str, log, *options: str) -> subprocess.Popen:

@@ -293,9 +293,20 @@ def test_pywb_replays_a_captured_article_and_a_revisit(crawled, tmp_path):
         page, _ = replayed(base, url, fetched_at)
         again, moment = replayed(base, revisit_url, revisit_at)
     assert extract_article(page, url=url).headline == headline
-    # The revisit itself was replayed (its own date), with the payload pywb fetched from its original.
+    # The revisit itself was replayed (its own date), with the payload pywb fetched from its original:
+    # the response record of the same payload digest, as sent (gzip on the wire) and decoded for replay.
     assert moment == datetime.fromisoformat(revisit_at).replace(microsecond=0, tzinfo=timezone.utc)
-    assert f"sha256:{hashlib.sha256(again).hexdigest()}" == digest
+    assert again == original_payload(crawled.warc_dir, digest)
+
+
+def original_payload(warc_dir: Path, digest: str) -> bytes:
+    """The decoded body of the first response record whose WARC-Payload-Digest is ``digest``."""
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        with path.open("rb") as fh:
+            for record in ArchiveIterator(fh):
+                if record.rec_type == "response" and record.rec_headers.get_header("WARC-Payload-Digest") == digest:
+                    return record.content_stream().read()
+    raise AssertionError(f"no response record with payload digest {digest}")
 
 
 def replayed(base: str, url: str, fetched_at: str) -> tuple[bytes, datetime]:

@@ -92,7 +92,9 @@ def new_worker_id() -> str:
 
 # Take the best request and mark it in flight for this worker, at once: a worker killed between
 # the two steps would otherwise lose the request (the duplicate filter keeps it from coming back).
+# Nothing for a worker of a run that has ended (ARGV[1]): the queue may already hold the next run's.
 POP = """
+if redis.call('GET', KEYS[3]) ~= ARGV[1] then return false end
 local found = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #found == 0 then return false end
 redis.call('ZREM', KEYS[1], found[1])
@@ -183,8 +185,9 @@ class Coordinator:
         keys = [self.keys.dupefilter, self.keys.requests, self.keys.identities]
         return bool(self._push(keys=keys, args=[fingerprint, score, data, identity or ""]))
 
-    def pop(self, worker_id: str) -> bytes | None:
-        return self._pop(keys=[self.keys.requests, self.keys.inflight(worker_id)]) or None
+    def pop(self, worker_id: str, run_id: int) -> bytes | None:
+        """The best request of run ``run_id``, marked in flight for this worker; None if none (or the run ended)."""
+        return self._pop(keys=[self.keys.requests, self.keys.inflight(worker_id), self.keys.run], args=[run_id]) or None
 
     def done(self, worker_id: str, data: list[bytes]) -> None:
         if data:

@@ -136,7 +136,7 @@ class RedisScheduler(Scheduler):
         return True
 
     def next_request(self):
-        data = self.coordinator.pop(self.worker_id)
+        data = self.coordinator.pop(self.worker_id, self.run_id)
         if data is None:
             return None
         request = request_from_dict(pickle.loads(data), spider=self.spider)
@@ -147,6 +147,8 @@ class RedisScheduler(Scheduler):
     def spider_idle(self, spider):
         """Close only when the whole run is idle for ARCHIVE_REDIS_IDLE_TIMEOUT; the first worker to see that closes the run."""
         self._settle()
+        if self.coordinator.current_run() != self.run_id:  # closed by another worker: whatever is queued is the next run's
+            return
         requeued = self.coordinator.requeue_dead()
         if requeued:
             logger.warning("worker %s put %d requests of a dead worker back in the queue", self.worker_id, requeued)
@@ -162,8 +164,12 @@ class RedisScheduler(Scheduler):
 
     def _tick(self):
         """Renew the heartbeat, release finished requests, and wake the engine: other workers may have queued work."""
-        self.coordinator.heartbeat(self.worker_id, self.worker_ttl)
-        self._settle()
+        try:
+            self.coordinator.heartbeat(self.worker_id, self.worker_ttl)
+            self._settle()
+        except Exception:  # noqa: BLE001 — a Redis hiccup must not stop the heartbeat for good (the loop would end)
+            logger.exception("worker %s: heartbeat failed; retrying", self.worker_id)
+            return
         slot = _engine_slot(self.crawler)
         if slot is not None and slot.closing is None:
             slot.nextcall.schedule()

@@ -181,13 +181,15 @@ def test_a_dead_workers_requests_go_back_to_the_queue_once(redis_prefix):
     import redis
 
     alive, other = (Coordinator(redis.Redis.from_url(REDIS_URL), Keys(redis_prefix)) for _ in range(2))
+    alive.set_run(5)
     assert alive.push("fp1", 0, b"request-1") and alive.push("fp2", 0, b"request-2", identity="site/a")
     assert not alive.push("fp1", 0, b"request-1 again") and not alive.push("fp3", 0, b"print view", identity="site/a")
     alive.heartbeat("dead", ttl=0.05)
-    assert alive.pop("dead") == b"request-1" and alive.queued() == 1 and alive.busy()
+    assert alive.pop("dead", 4) is None  # a worker of an ended run takes nothing
+    assert alive.pop("dead", 5) == b"request-1" and alive.queued() == 1 and alive.busy()
     time.sleep(0.1)  # its heartbeat expires
     assert alive.requeue_dead() == 1 and other.requeue_dead() == 0  # one worker gets them back, once
-    assert sorted([alive.pop("me"), alive.pop("me")]) == [b"request-1", b"request-2"] and alive.pop("me") is None
+    assert sorted([alive.pop("me", 5), alive.pop("me", 5)]) == [b"request-1", b"request-2"] and alive.pop("me", 5) is None
     alive.done("me", [b"request-1", b"request-2"])
     assert not alive.busy()
 

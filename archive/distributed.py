@@ -229,4 +229,4 @@ class Coordinator:
         return int(self._slot(keys=[self.keys.polite(host)], args=[int(delay * 1000)])) / 1000
 
 
-__all__ = ["Coordinator", "DEFAULT_PREFIX", "DistributedError", "Keys", "connect", "new_worker_id"]
+__all__ = ["DEFAULT_PREFIX", "Coordinator", "DistributedError", "Keys", "connect", "new_worker_id"]

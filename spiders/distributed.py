@@ -33,6 +33,7 @@ except ImportError:  # the redis extra is absent: Scrapy's spider loader still i
     Scheduler = object
 
 from archive.distributed import Coordinator, Keys, new_worker_id
+from archive.urls import identity
 from spiders.portal import PortalSpider
 from spiders.registry import Portal
 
@@ -60,14 +61,8 @@ class DistributedPortalSpider(PortalSpider):
     def _request(self, url, portal, depth, meta=None):
         request = super()._request(url, portal, depth, meta)
         if request is not None:
-            request.meta[IDENTITY_META] = _identity(url)
+            request.meta[IDENTITY_META] = identity(url)
         return request
-
-
-def _identity(url: str) -> str:
-    from archive.urls import identity
-
-    return identity(url)
 
 
 def seed_requests(spider: PortalSpider, urls: list[str] | None = None):
@@ -76,7 +71,7 @@ def seed_requests(spider: PortalSpider, urls: list[str] | None = None):
         for url in urls or portal.start_urls + [portal.base_url + "/sitemap.xml"]:
             request = spider._request(url, portal, depth=0)
             if request is not None:
-                request.meta[IDENTITY_META] = _identity(url)
+                request.meta[IDENTITY_META] = identity(url)
                 yield request
 
 
@@ -218,4 +213,3 @@ class SharedPolitenessMiddleware:
         wait = self.coordinator.polite_wait(urlsplit(request.url).hostname or "", self.delay)
         if wait > 0:
             await asyncio.sleep(wait)
-        return None

@@ -177,6 +177,29 @@ def test_requests_to_one_host_from_all_workers_keep_the_delay(redis_prefix):
     assert coordinators[0].polite_wait("other.example", 0.5) == 0  # hosts do not wait for each other
 
 
+def test_the_politeness_middleware_spaces_the_requests_of_all_workers_to_one_host(redis_prefix):
+    import asyncio
+
+    import redis
+    from scrapy import Request
+
+    from spiders.distributed import SharedPolitenessMiddleware
+
+    workers = [SharedPolitenessMiddleware(Coordinator(redis.Redis.from_url(REDIS_URL), Keys(redis_prefix)), 0.2)
+               for _ in range(3)]
+
+    async def send(middleware):
+        await middleware.process_request(Request("http://portal.example/a"))
+        return time.monotonic()
+
+    async def two_requests_each():
+        return await asyncio.gather(*(send(worker) for worker in workers for _ in range(2)))
+
+    sent = sorted(asyncio.run(two_requests_each()))
+    assert all(later - earlier >= 0.15 for earlier, later in zip(sent, sent[1:]))  # 0.2 s apart, with clock slack
+    assert sent[-1] - sent[0] < 1.5
+
+
 def test_a_dead_workers_requests_go_back_to_the_queue_once(redis_prefix):
     import redis
 

@@ -71,10 +71,10 @@ def test_five_kill_9_and_resumes_end_with_the_uninterrupted_archive(backend, uni
     assert resumed.versions == len(resumed.articles)  # each stored once: no article stored twice as a "change"
     assert statuses == ["interrupted"] * KILLS + ["finished"]  # each killed run was found dead by the next one
     assert frontier_left == []  # the finished run cleared its frontier
-    # An article stored before a kill is not fetched again after it: its page was marked done with it. (The one an
-    # old URL redirects to is fetched twice anyway, as in the uninterrupted crawl.)
+    # An article stored before a kill is not fetched again after it: its page was marked done with it. (Pages that
+    # two requests lead to, as the one an old URL redirects to, cannot tell: the other may have been in flight.)
     assert {target for hits, stored in kills for target in stored
-            if resumed.hits[target] > max(hits[target], uninterrupted.hits[target])} == set()
+            if uninterrupted.hits[target] == 1 and resumed.hits[target] > hits[target]} == set()
     # A kill costs at most the requests in flight (and the last unwritten batch of done marks), not a restart.
     fetches, uninterrupted_fetches = resumed.hits.total(), uninterrupted.hits.total()
     refetched = fetches - uninterrupted_fetches

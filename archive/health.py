@@ -99,9 +99,11 @@ def coverage_verdict(archive, run: dict[str, Any], limits: Limits) -> dict[str, 
 def _drops(slug: str, now: dict[str, Any], run: dict[str, Any], earlier: list[dict[str, Any]],
            limits: Limits) -> list[dict[str, Any]]:
     """Fill rates compare with every earlier comparable run; the article count only with runs of the
-    same kind, since an incremental run stops paging where the articles are known and so sees fewer."""
-    same_kind = [r for r in earlier if incremental(r, slug) == incremental(run, slug)]
-    count = baseline(_history(same_kind, slug))
+    same kind, since an incremental run stops paging where the articles are known and so sees fewer,
+    and not at all for a run that resumed a killed one (it sees only what that one left, so it is no
+    baseline either)."""
+    same_kind = [r for r in earlier if incremental(r, slug) == incremental(run, slug) and not resumed(r, slug)]
+    count = None if resumed(run, slug) else baseline(_history(same_kind, slug))
     return drops(slug, baseline(_history(earlier, slug)), now, limits.coverage_drop, COUNT_DROP,
                  count_before=count["articles"] if count else None)
 
@@ -109,6 +111,11 @@ def _drops(slug: str, now: dict[str, Any], run: dict[str, Any], earlier: list[di
 def incremental(run: dict[str, Any], slug: str) -> bool:
     """Whether the run crawled ``slug`` incrementally (pipelines/store.py records it at the start)."""
     return slug in ((run.get("settings") or {}).get("incremental") or [])
+
+
+def resumed(run: dict[str, Any], slug: str) -> bool:
+    """Whether the run resumed a killed crawl of ``slug`` (pipelines/store.py records it at the start)."""
+    return slug in ((run.get("settings") or {}).get("resumed") or [])
 
 
 def comparable(runs: list[dict[str, Any]], run: dict[str, Any]) -> list[dict[str, Any]]:

@@ -56,10 +56,11 @@ class ResumeStore:
                 s.execute(_insert_new(s), rows)
             mark_done(s, done_by_portal, now)
 
-    def pending_requests(self, slugs: Sequence[str]) -> list[dict[str, Any]]:
-        """The pending requests of these portals, in the order they were enqueued: what a resumed crawl re-queues."""
+    def frontier_rows(self, slugs: Sequence[str], state: str = "pending") -> list[dict[str, Any]]:
+        """The requests of these portals in ``state``, in the order they were enqueued: the pending ones are what a
+        resumed crawl re-queues, the done ones what its dupefilter has seen."""
         stmt = (select(*(getattr(FrontierRequest, name) for name in ROW_FIELDS))
-                .where(FrontierRequest.portal.in_(slugs), FrontierRequest.state == "pending").order_by(FrontierRequest.id))
+                .where(FrontierRequest.portal.in_(slugs), FrontierRequest.state == state).order_by(FrontierRequest.id))
         with Session(self.engine) as s:
             return [dict(row._mapping) for row in s.execute(stmt)]
 

@@ -36,6 +36,8 @@ class StorePipeline:
         return self.archive.start_run(portal_slug=slugs[0] if len(slugs) == 1 else None,
                                       settings={"portals": slugs, **_limits(self.crawler.settings),
                                                 "incremental": self._incremental(slugs),
+                                                # resuming a killed crawl (archive/resume.py): it finds only what that one left
+                                                "resumed": sorted(self.archive.frontier_started(slugs)),
                                                 # under portal-archive crawl's run locks: a free lock then says it died
                                                 "locked": self.crawler.settings.getbool("ARCHIVE_LOCKED")})
 

@@ -69,7 +69,9 @@ class FrontierScheduler(Scheduler):
         self.done: list[tuple[str, str]] = []  # (portal, fingerprint) not written yet
         self.live: Counter[str] = Counter()  # fingerprint -> its requests queued or in the engine (a retry, a redirect)
         self.taken: dict[int, Request] = {}  # requests handed to the engine and not settled yet, by id()
-        resumed = self.archive.pending_requests(self.slugs)
+        for row in self.archive.frontier_rows(self.slugs, "done"):  # a redirect to one of them is dropped, as it
+            self.df.request_seen(rebuild(row, spider))  # would have been had the crawl not been killed
+        resumed = self.archive.frontier_rows(self.slugs, "pending")
         for row in resumed:
             self.enqueue_request(rebuild(row, spider))
         if resumed:

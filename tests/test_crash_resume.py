@@ -62,7 +62,7 @@ def test_five_kill_9_and_resumes_end_with_the_uninterrupted_archive(backend, uni
         resumed = _archived(url, Counter(server.hits), server.port)
         with Archive.open(url) as archive:
             statuses = [run["status"] for run in reversed(archive.runs())]
-            frontier_left = archive.pending_requests(["127.0.0.1"])
+            frontier_left = archive.frontier_rows(["127.0.0.1"])
             if backend == "sqlite":
                 with archive.engine.connect() as conn:
                     assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"

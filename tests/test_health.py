@@ -82,6 +82,14 @@ def test_an_incremental_run_sees_fewer_articles_without_being_degraded_but_its_f
     assert empty["counts"]["degraded"] == [{"portal": "p", "field": "articles", "before": 6, "now": 0}]
 
 
+def test_a_run_resuming_a_killed_one_finds_fewer_articles_and_is_no_baseline_of_their_number(archive):
+    crawl(archive, [article(n) for n in range(20)])
+    resumed = crawl(archive, [article(n) for n in range(6)], settings={"resumed": ["p"]})  # the killed run stored 14
+    assert resumed["counts"]["degraded"] == []
+    fewer = crawl(archive, [article(n) for n in range(9)])
+    assert fewer["counts"]["degraded"] == [{"portal": "p", "field": "articles", "before": 20, "now": 9}]
+
+
 def test_a_run_with_other_page_limits_is_no_baseline(archive):
     crawl(archive, [article(n) for n in range(20)])
     capped = crawl(archive, [article(n) for n in range(4)], settings={"maxPages": 10})

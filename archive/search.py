@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sqlalchemy import (ARRAY, Connection, Engine, Float, Integer, Select, any_, bindparam, case, column, func,
-                        literal_column, null, select, table)
+                        literal_column, null, or_, select, table)
 from sqlalchemy.exc import DBAPIError
 
 from .filters import FilterError, Filters, author_ids, instant
@@ -50,9 +50,10 @@ WALK_US = {"search_vector": 20.0, "lead_vector": 1.5}
 ROW_TEST_US = {"search_vector": 20.0, "lead_vector": 8.0}
 POSTING_US = 0.25
 WALK_BUDGET_US = 25_000  # a walk expected to cost less is taken without weighing a window
-# A window is the expected span × WINDOW_SLACK, grown WINDOW_GROWTH-fold while it holds too few.
+# A window is the expected span × WINDOW_SLACK, widened while it holds too few (_wider).
 WINDOW_SLACK = 2.5
 WINDOW_GROWTH = 4
+MEASURED_SLACK = 1.25
 WHOLE_SHARE = 0.1
 WHOLE = 1 << 62  # a span standing for the whole archive
 MAX_AUTHORED = 100_000  # an author filter keeping more articles is tested row by row
@@ -277,16 +278,18 @@ class _Postgres:
         if loose is not None:  # and a looser one the index reads as a bitmap
             params["loose"] = to_tsquery(loose)
             words.insert(0, self._matches(vector, name="loose"))
+        rows: list[tuple[int, Any]] = []
+        newer_than_window = None  # a wider window reads only what the last one did not
         while True:
             floor = self._date_floor(conn, filters, span)
-            window = [Article.date_published_utc >= floor] if floor is not None else []
-            stmt = filters.apply(select(Article.id, Article.date_published_utc).where(*window, *words, *conditions))
+            stmt = filters.apply(select(Article.id, Article.date_published_utc)
+                                 .where(*_dates(floor, newer_than_window), *words, *conditions))
             conn.exec_driver_sql("SET LOCAL enable_indexscan = off")  # bitmaps only: dates ∧ words ∧ filters
-            rows = [tuple(r) for r in conn.execute(_by_date(stmt).limit(depth), params)]
+            rows += [tuple(r) for r in conn.execute(_by_date(stmt).limit(depth - len(rows)), params)]
             conn.exec_driver_sql("SET LOCAL enable_indexscan = on")
             if floor is None or len(rows) >= depth:
                 return rows
-            span = span * WINDOW_GROWTH if span * WINDOW_GROWTH < WHOLE else WHOLE
+            span, newer_than_window = _wider(span, len(rows), depth), floor
 
     def _plan(self, conn: Connection, parsed: Query | None, filters: Filters, authors: list[int] | None,
               vector: str, depth: int) -> tuple[int | None, Query | None]:
@@ -394,6 +397,24 @@ class _Postgres:
         stmt = (select(*_details_columns(), snippet.label("snippet"))
                 .outerjoin(Portal, Portal.id == Article.portal_id).where(Article.id.in_(ids)))
         return {r.id: _detail(r, r.snippet) for r in conn.execute(stmt, {"q": expression})}
+
+
+def _dates(floor: Any, before: Any) -> list:
+    """A window's dates: from ``floor`` (None: the oldest, and undated articles after them) up to
+    just before ``before`` (None: the newest)."""
+    published = Article.date_published_utc
+    bounds = [published >= floor] if floor is not None else []
+    if before is not None:
+        bounds.append(published < before if floor is not None else or_(published < before, published.is_(None)))
+    return bounds
+
+
+def _wider(span: int, found: int, depth: int) -> int:
+    """The next window after one of ``span`` articles held ``found`` of the ``depth`` matches wanted:
+    as much wider as that share says, with a little slack (a measured share, unlike the first
+    window's estimate), WINDOW_GROWTH-fold when it held none."""
+    factor = WINDOW_GROWTH if found == 0 else max(depth / found * MEASURED_SLACK, 1.25)
+    return WHOLE if span * factor >= WHOLE else max(int(span * factor), span + 1)
 
 
 class _ColumnStats:

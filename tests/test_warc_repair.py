@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT, run_cli
@@ -50,6 +51,7 @@ def killed(tmp_path_factory):
             crawl.send_signal(signal.SIGKILL)
             crawl.wait(timeout=10)
     assert _captures(db) >= CAPTURED_BEFORE_KILL
+    (folder / "port").write_text(str(urlsplit(server.url).port))  # the portal's address, for the run resuming it
     return folder
 
 
@@ -103,7 +105,8 @@ def test_a_record_cut_in_half_is_set_aside_and_its_lost_captures_are_reported_in
 
 def test_the_next_crawl_repairs_the_killed_runs_file_at_start(left):
     url, warc = f"sqlite:///{left / 'archive.db'}", _warc(left)
-    with serve(slow_seconds=0) as server:
+    # The same portal at the same address: the next crawl resumes the killed one's pending requests too.
+    with serve(port=int((left / "port").read_text()), slow_seconds=0) as server:
         proc = run_cli("crawl", server.url + "/", "--archive", url, "--no-politeness", "--log-file",
                        str(left / "next.log"), timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]

@@ -125,7 +125,7 @@ def extract(files: tuple[Path, ...], url: str | None, base_url_from_meta: bool, 
 @REDIS_PREFIX_OPTION
 @click.option("--idle-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
               help="With --distributed: exit once the run has been idle (no request queued or in flight on any worker) "
-                   "this long (default: ARCHIVE_REDIS_IDLE_TIMEOUT, 30).")
+                   "this long, or when no run is enqueued within it (default: ARCHIVE_REDIS_IDLE_TIMEOUT, 30).")
 def crawl(url, slug, all_portals, full, registry, archive_url, max_pages, max_depth, no_politeness, log_file,
           warc_dir, redis_url, redis_prefix, idle_timeout) -> None:
     """Crawl a portal (URL, --portal SLUG or --all) into the archive; or, with --distributed, work a shared queue.
@@ -149,7 +149,7 @@ def crawl(url, slug, all_portals, full, registry, archive_url, max_pages, max_de
             raise OneLineUsageError("--distributed takes no URL, --portal or --all: workers crawl what "
                                     "`portal-archive enqueue` queued")
         _check_distributed(archive_url, redis_url)
-        run_id = _or_exit(run_worker, redis_url=redis_url, prefix=redis_prefix, idle_timeout=idle_timeout,
+        run_id = _or_exit(_nothing_enqueued_is_done(run_worker), redis_url=redis_url, prefix=redis_prefix, idle_timeout=idle_timeout,
                           registry=registry, archive_url=archive_url, max_pages=max_pages, polite=not no_politeness,
                           log_file=log_file, progress=sys.stderr.isatty(), warc_dir=_warc_dir(archive_url, warc_dir))
     else:
@@ -167,6 +167,19 @@ def crawl(url, slug, all_portals, full, registry, archive_url, max_pages, max_de
         click.echo(f"worker done: run {run['id']} goes on with the other workers", err=True)
         return
     _exit_for(run)
+
+
+def _nothing_enqueued_is_done(run_worker):
+    """A worker that found no run to work on says so in one line and exits 0: it did all there was to do."""
+    from .crawl import NothingEnqueued
+
+    def start(**options):
+        try:
+            return run_worker(**options)
+        except NothingEnqueued as exc:
+            click.echo(str(exc), err=True)
+            raise SystemExit(0) from None
+    return start
 
 
 def _or_exit(start, **options):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import time
 from urllib.parse import urlsplit
 
 from .locks import run_locks
@@ -17,6 +18,13 @@ SPIDER = "portal"
 
 class CrawlError(Exception):
     """A crawl that cannot start; the message is one line for the user."""
+
+
+class NothingEnqueued(CrawlError):
+    """A distributed worker found no run to work on: nothing to do, not a failure."""
+
+
+RUN_POLL_SECONDS = 0.5  # how often a worker with no run yet looks for one
 
 
 def run_crawl(*, url=None, slug=None, all_portals=False, registry=None, full=False, archive_url="sqlite:///archive.db",
@@ -47,24 +55,35 @@ def run_worker(*, redis_url: str, prefix: str, archive_url: str, idle_timeout: f
     """One worker of a distributed crawl (spiders/distributed.py): it works the run ``enqueue`` opened, with
     the others, until the whole run is idle; the run's id. The portals' locks are shared by the run's workers."""
     coordinator = _coordinator(redis_url, prefix)
-    run_id = coordinator.current_run()
+    settings = _settings(archive_url, max_pages, None, polite, log_file, full=True, warc_dir=warc_dir, quiet=quiet,
+                         progress=progress)
+    if idle_timeout is None:
+        idle_timeout = settings.getfloat("ARCHIVE_REDIS_IDLE_TIMEOUT")
+    run_id = _wait_for_run(coordinator, idle_timeout)
     if run_id is None:
-        raise CrawlError(f"nothing to crawl: no run is enqueued in Redis under {prefix!r} (portal-archive enqueue first)")
+        raise NothingEnqueued(f"nothing to crawl: no run was enqueued in Redis under {prefix!r} within "
+                              f"{idle_timeout:g} s (portal-archive enqueue)")
     portals = coordinator.portals()  # slug -> base URL
     if not polite and not all(_is_loopback(urlsplit(base).hostname or "") for base in portals.values()):
         raise CrawlError("--no-politeness is only allowed when every target is a loopback address (127.0.0.1, localhost)")
-    settings = _settings(archive_url, max_pages, None, polite, log_file, full=True, warc_dir=warc_dir, quiet=quiet,
-                         progress=progress)
     distributed = {"SCHEDULER": "spiders.distributed.RedisScheduler", "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
                    "SCHEDULER_PERSIST": True, "REDIS_URL": redis_url, "ARCHIVE_REDIS_URL": redis_url,
                    "ARCHIVE_REDIS_PREFIX": prefix, "SCHEDULER_QUEUE_KEY": coordinator.keys.requests,
                    "SCHEDULER_DUPEFILTER_KEY": coordinator.keys.dupefilter, "ARCHIVE_RUN_ID": run_id}
-    if idle_timeout is not None:
-        distributed["ARCHIVE_REDIS_IDLE_TIMEOUT"] = idle_timeout
+    distributed["ARCHIVE_REDIS_IDLE_TIMEOUT"] = idle_timeout
     for name, value in distributed.items():
         settings.set(name, value, priority="cmdline")
     with run_locks(archive_url, portals, shared=True):
         _crawl(settings, spider="portal-distributed", registry=registry, run_portals=portals)
+    return run_id
+
+
+def _wait_for_run(coordinator, seconds: float) -> int | None:
+    """The run ``enqueue`` opened. A worker started before it (a systemd unit, a cron line a minute early)
+    waits for one as long as it would stay on with nothing to do at the end of a run."""
+    deadline = time.monotonic() + seconds
+    while (run_id := coordinator.current_run()) is None and time.monotonic() < deadline:
+        time.sleep(RUN_POLL_SECONDS)
     return run_id
 
 

@@ -59,11 +59,11 @@ def _articles(url: str) -> dict[str, tuple[str, int]]:
     return {identity: (digest, versions) for identity, digest, versions in rows}
 
 
-def _worker(archive: str, prefix: str, warc_dir, log) -> subprocess.Popen:
+def _worker(archive: str, prefix: str, warc_dir, log, idle_timeout: float = 1) -> subprocess.Popen:
     env = {**os.environ, "PORTAL_ARCHIVE_REDIS_WORKER_TTL": "2"}  # a killed worker is found dead within 2 s
     return subprocess.Popen([sys.executable, "-m", "archive", "crawl", "--distributed", REDIS_URL, "--redis-prefix", prefix,
-                             "--archive", archive, "--warc-dir", str(warc_dir), "--no-politeness", "--idle-timeout", "1",
-                             "--log-file", str(log)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             "--archive", archive, "--warc-dir", str(warc_dir), "--no-politeness",
+                             "--idle-timeout", str(idle_timeout), "--log-file", str(log)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 
 
@@ -241,8 +241,25 @@ def test_bad_distributed_input_is_one_line_and_exit_2(args, message, tmp_path):
     assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 
-def test_a_worker_with_nothing_enqueued_says_so(pg_url, redis_prefix, tmp_path):
+def test_a_worker_with_nothing_enqueued_waits_its_idle_timeout_then_says_so(pg_url, redis_prefix, tmp_path):
+    started = time.monotonic()
     proc = run_cli("crawl", "--distributed", REDIS_URL, "--redis-prefix", redis_prefix, "--archive", pg_url,
-                   "--warc-dir", str(tmp_path))
-    assert proc.returncode == 1
-    assert "no run is enqueued" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+                   "--warc-dir", str(tmp_path), "--idle-timeout", "1.5")
+    assert time.monotonic() - started >= 1.5
+    assert proc.returncode == 0, proc.stderr  # nothing to do is not a failure (a cron line, a systemd unit)
+    assert proc.stderr.strip() == (f"nothing to crawl: no run was enqueued in Redis under {redis_prefix!r} within "
+                                   "1.5 s (portal-archive enqueue)")
+
+
+def test_a_worker_started_before_enqueue_waits_for_the_run(sample, redis_prefix, tmp_path):
+    server, expected = sample
+    with postgres_database("pa_dist") as archive:
+        early = _worker(archive, redis_prefix, tmp_path / "warc", tmp_path / "early.log", idle_timeout=20)
+        time.sleep(2)
+        assert early.poll() is None, early.stderr.read()  # still waiting: nothing is enqueued yet
+        _crawl_distributed(server, archive, redis_prefix, tmp_path)
+        early.wait(timeout=120)
+        assert early.returncode == 0, early.stderr.read()[-2000:]
+        assert _articles(archive) == expected
+        with Archive.open(archive) as opened:
+            assert [r["status"] for r in opened.runs()] == ["finished"]

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import JSON, Engine, case, func, literal, literal_column, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, selectinload
 
@@ -99,7 +99,7 @@ class Archive(CaptureStore, ResumeStore):
         if status not in RUN_STATUSES or status == "running":
             raise ValueError(f"a run finishes as one of {RUN_STATUSES[1:]}, not {status!r}")
         with self._writing() as s:
-            run = _run(s, run_id)
+            run = _run(s, run_id, lock=True)
             run.status, run.finished_at = status, utcnow()
             run.counts = {**run.counts, **(counts or {})}
 
@@ -110,13 +110,13 @@ class Archive(CaptureStore, ResumeStore):
         fresh = status is not None and 200 <= status < 300
         failed = error is not None or status is None or status >= 400
         with self._writing() as s:
-            _bump(s, run_id, pages=1, errors=int(failed))
             page = _get_or_insert(s, Page, url=url)
             page.status, page.error, page.run_id, page.fetched_at = status, error, run_id, utcnow()
             page.identity = identity or page.identity
             for name, value in (("etag", etag), ("last_modified", last_modified), ("content_sha256", content_sha256)):
                 if fresh or value is not None:
                     setattr(page, name, value)
+            _bump(s, run_id, pages=1, errors=int(failed))
 
     def get_page(self, url: str) -> dict[str, Any] | None:
         """What the crawler needs for a conditional request (If-None-Match / If-Modified-Since)."""
@@ -199,11 +199,10 @@ class Archive(CaptureStore, ResumeStore):
         """
         digest, now = content_hash(article), utcnow()
         with self._writing() as s:
-            if run_id is not None:  # first: an unknown run fails before any write, and every writer
-                _run(s, run_id)  # locks the run row before an article's (one order: no deadlocks)
+            if run_id is not None:  # an unknown run fails before any write
+                _run(s, run_id)
             row = _claimed_article(s, identity, now)
             result = "new" if row.current_version == 0 else "unchanged" if row.content_hash == digest else "changed"
-            _bump(s, run_id, **{f"articles_{result}": 1})
             row.last_seen = now
             if result != "unchanged":
                 slug = portal_slug or article.get("portal")
@@ -215,6 +214,7 @@ class Archive(CaptureStore, ResumeStore):
                                      capture_id=capture_id))
             if page_done is not None:
                 mark_done(s, {page_done[0]: [page_done[1]]}, now)
+            _bump(s, run_id, **{f"articles_{result}": 1})
             return result
 
     def get_article(self, key: int | str) -> dict[str, Any] | None:
@@ -268,8 +268,8 @@ class Archive(CaptureStore, ResumeStore):
             row = s.scalar(select(Article).where(Article.identity == identity))
             if row is None:
                 return None
-            _bump(s, run_id, articles_unchanged=1)
             row.last_seen = utcnow()
+            _bump(s, run_id, articles_unchanged=1)
             return "unchanged"
 
 
@@ -289,9 +289,8 @@ def _portal(s: Session, slug: str | None) -> Portal | None:
     return _get_or_insert(s, Portal, slug=slug)
 
 
-def _run(s: Session, run_id: int) -> CrawlRun:
-    # FOR UPDATE: on PostgreSQL two processes sharing a run must not lose each other's counts.
-    run = s.get(CrawlRun, run_id, with_for_update=True)
+def _run(s: Session, run_id: int, lock: bool = False) -> CrawlRun:
+    run = s.get(CrawlRun, run_id, with_for_update=lock)
     if run is None:
         raise KeyError(f"no crawl run {run_id}")
     return run
@@ -310,13 +309,34 @@ def _page_dict(page: Page) -> dict[str, Any]:
 
 
 def _bump(s: Session, run_id: int | None, **increments: int) -> None:
+    """Add to the run's counts, in the caller's transaction and as its last statement.
+
+    Several processes write into one run (distributed workers), so the counts are one atomic UPDATE
+    that adds in SQL, never a read-modify-write of the JSON in Python; and it comes last, so the run's
+    row is locked only while the transaction commits: writers do not queue behind each other for
+    their whole transaction, and no writer holding the run's row ever waits for another row (no
+    deadlock)."""
     if run_id is None:  # storing outside a crawl, e.g. an import
         return
-    run = _run(s, run_id)
-    counts = dict(run.counts)
-    for key, n in increments.items():
-        counts[key] = counts.get(key, 0) + n
-    run.counts = counts  # a new dict: JSON columns do not notice in-place changes
+    s.flush()  # the transaction's other writes first: the run's row is the last one it locks
+    s.execute(update(CrawlRun).where(CrawlRun.id == run_id)
+              .values(counts=_added(s.get_bind().dialect.name, increments))
+              .execution_options(synchronize_session=False))
+    loaded = s.identity_map.get(s.identity_key(CrawlRun, run_id))
+    if loaded is not None:  # the session's copy is stale now
+        s.expire(loaded, ["counts"])
+
+
+def _added(dialect: str, increments: dict[str, int]):
+    """SQL for ``crawl_runs.counts`` with each count of ``increments`` added (a missing count is 0)."""
+    if dialect == "postgresql":
+        pairs = [x for key, n in increments.items()
+                 for x in (literal(key), func.coalesce(text(f"(crawl_runs.counts->>'{key}')::bigint"), 0) + n)]
+        added = func.jsonb_build_object(*pairs)
+        return literal_column("crawl_runs.counts::jsonb").op("||")(added).cast(JSON)
+    args = [x for key, n in increments.items()
+            for x in (literal(f"$.{key}"), func.coalesce(func.json_extract(CrawlRun.counts, f"$.{key}"), 0) + n)]
+    return func.json_set(CrawlRun.counts, *args)
 
 
 def _apply(s: Session, row: Article, a: dict[str, Any], slug: str | None, section: str | None) -> None:

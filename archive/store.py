@@ -353,7 +353,10 @@ def _apply(s: Session, row: Article, a: dict[str, Any], slug: str | None, sectio
     row.portal = _portal(s, slug) or row.portal
     row.section = section or section_of(row.breadcrumbs, row.headline) or row.section
     authors = [x for x in a.get("authors") or [] if x.get("name")]
-    row.authors = [ArticleAuthor(position=i, author=_author(s, x["name"]), role=x.get("role"),
+    # New names are inserted in one order, whatever the byline's: two writers each inserting the name the
+    # other is about to insert would wait for each other (a deadlock) if one went A, B and the other B, A.
+    by_name = {name: _author(s, name) for name in sorted({x["name"] for x in authors})}
+    row.authors = [ArticleAuthor(position=i, author=by_name[x["name"]], role=x.get("role"),
                                  name_raw=x.get("nameRaw")) for i, x in enumerate(authors)]
     files = [x for x in a.get("attachments") or [] if x.get("url")]
     known = known_files(s, row.attachments, [x["url"] for x in files])  # a downloaded file's digest survives a re-crawl

@@ -224,11 +224,15 @@ def _check_distributed(archive_url: str, redis_url: str) -> None:
               help="The Redis of the workers (env PORTAL_ARCHIVE_REDIS), e.g. redis://queue.internal:6379/0.")
 @REDIS_PREFIX_OPTION
 @click.option("--registry", type=click.Path(dir_okay=False), help="Portal registry file (default: spiders/portals.toml).")
+@click.option("--full", is_flag=True, help="A new run fetches every page again, as `crawl --full` (a run is otherwise "
+                                           "incremental for portals the archive holds articles of).")
 @ARCHIVE_OPTION
-def enqueue(slug, all_portals, url, redis_url, redis_prefix, registry, archive_url) -> None:
+def enqueue(slug, all_portals, url, redis_url, redis_prefix, registry, full, archive_url) -> None:
     """Seed a distributed crawl: queue portals' start pages in Redis for `crawl --distributed` workers.
 
-    Opens a run in the archive that all workers store into, or adds to the open one.
+    Opens a run in the archive that all workers store into, or adds to the open one. Like a repeat
+    `crawl`, a new run is incremental for portals the archive holds articles of (known articles
+    re-validated with conditional requests, paging stopped at known ones), unless --full.
 
     \b
     Exit codes: 0 queued, 1 failure, 2 usage error (a SQLite archive, Redis unreachable),
@@ -240,7 +244,7 @@ def enqueue(slug, all_portals, url, redis_url, redis_prefix, registry, archive_u
         raise click.UsageError("give --portal SLUG (optionally with --url URL), --all, or --url URL")
     _check_distributed(archive_url, redis_url)
     run_id, queued = _or_exit(enqueue_seeds, redis_url=redis_url, prefix=redis_prefix, archive_url=archive_url,
-                              url=url, slug=slug, all_portals=all_portals, registry=registry)
+                              url=url, slug=slug, all_portals=all_portals, registry=registry, full=full)
     click.echo(f"run {run_id}: queued {queued} new requests in {redis_prefix}:requests")
 
 

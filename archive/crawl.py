@@ -55,7 +55,7 @@ def run_worker(*, redis_url: str, prefix: str, archive_url: str, idle_timeout: f
     """One worker of a distributed crawl (spiders/distributed.py): it works the run ``enqueue`` opened, with
     the others, until the whole run is idle; the run's id. The portals' locks are shared by the run's workers."""
     coordinator = _coordinator(redis_url, prefix)
-    settings = _settings(archive_url, max_pages, None, polite, log_file, full=True, warc_dir=warc_dir, quiet=quiet,
+    settings = _settings(archive_url, max_pages, None, polite, log_file, warc_dir=warc_dir, quiet=quiet,
                          progress=progress)
     if idle_timeout is None:
         idle_timeout = settings.getfloat("ARCHIVE_REDIS_IDLE_TIMEOUT")
@@ -63,6 +63,8 @@ def run_worker(*, redis_url: str, prefix: str, archive_url: str, idle_timeout: f
     if run_id is None:
         raise NothingEnqueued(f"nothing to crawl: no run was enqueued in Redis under {prefix!r} within "
                               f"{idle_timeout:g} s (portal-archive enqueue)")
+    if _run_is_full(archive_url, run_id):  # enqueue --full decided it, for every worker of the run
+        settings.set("ARCHIVE_FULL", True, priority="cmdline")
     portals = coordinator.portals()  # slug -> base URL
     if not polite and not all(_is_loopback(urlsplit(base).hostname or "") for base in portals.values()):
         raise CrawlError("--no-politeness is only allowed when every target is a loopback address (127.0.0.1, localhost)")
@@ -78,6 +80,15 @@ def run_worker(*, redis_url: str, prefix: str, archive_url: str, idle_timeout: f
     return run_id
 
 
+def _run_is_full(archive_url: str, run_id: int) -> bool:
+    """Whether a distributed run crawls everything (enqueue --full, or a run opened before runs said)."""
+    from .store import Archive
+
+    with Archive.open(archive_url) as archive:
+        run = archive.run(run_id)
+    return bool(run is None or run["settings"].get("full", True))
+
+
 def _wait_for_run(coordinator, seconds: float) -> int | None:
     """The run ``enqueue`` opened. A worker started before it (a systemd unit, a cron line a minute early)
     waits for one as long as it would stay on with nothing to do at the end of a run."""
@@ -88,7 +99,7 @@ def _wait_for_run(coordinator, seconds: float) -> int | None:
 
 
 def enqueue(*, redis_url: str, prefix: str, archive_url: str, url=None, slug=None, all_portals=False,
-            registry=None) -> tuple[int, int]:
+            registry=None, full: bool = False) -> tuple[int, int]:
     """Seed a distributed crawl: the start pages of the portals (or one ``url``: of portal ``slug``, or ad hoc)
     into the Redis queue, in the open run or a new one; (run id, requests queued)."""
     from spiders.distributed import seed_requests
@@ -97,7 +108,7 @@ def enqueue(*, redis_url: str, prefix: str, archive_url: str, url=None, slug=Non
     coordinator = _coordinator(redis_url, prefix)
     spider = _seed_spider(url, slug, all_portals, registry)
     with run_locks(archive_url, targets, shared=True):  # refused (LockHeld) while a single-process run holds one
-        run_id = _open_run(coordinator, archive_url, targets)
+        run_id = _open_run(coordinator, archive_url, targets, full)
     coordinator.add_portals({portal.slug: portal.base_url for portal in spider.portals})
     from scrapy_redis.dupefilter import RFPDupeFilter
 
@@ -128,8 +139,9 @@ def _seed_spider(url, slug, all_portals, registry):
         raise CrawlError(str(exc)) from None
 
 
-def _open_run(coordinator, archive_url: str, targets: dict[str, str]) -> int:
-    """The run the workers share: the open one, or a new one (one enqueue opens it if several race)."""
+def _open_run(coordinator, archive_url: str, targets: dict[str, str], full: bool) -> int:
+    """The run the workers share: the open one, or a new one (one enqueue opens it if several race). A new run
+    is incremental for the portals the archive holds articles of, unless ``full`` (its workers read which)."""
     import time
 
     from .store import Archive
@@ -137,8 +149,10 @@ def _open_run(coordinator, archive_url: str, targets: dict[str, str]) -> int:
     if coordinator.current_run() is None and coordinator.claim_new_run():
         with Archive.open(archive_url) as archive:
             slugs = sorted(targets)
+            incremental = [] if full else sorted(archive.portals_with_articles(slugs))
             run_id = archive.start_run(portal_slug=slugs[0] if len(slugs) == 1 else None,
-                                       settings={"portals": slugs, "maxPages": None, "maxDepth": None, "incremental": [],
+                                       settings={"portals": slugs, "maxPages": None, "maxDepth": None,
+                                                 "incremental": incremental, "full": full,
                                                  "distributed": coordinator.keys.prefix})
         coordinator.set_run(run_id)
         return run_id

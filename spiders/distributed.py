@@ -22,6 +22,7 @@ import asyncio
 import logging
 import pickle
 import time
+from datetime import datetime
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
@@ -33,6 +34,7 @@ except ImportError:  # the redis extra is absent: Scrapy's spider loader still i
     Scheduler = object
 
 from archive.distributed import Coordinator, Keys, new_worker_id
+from archive.store import Archive
 from archive.urls import identity
 from spiders.portal import PortalSpider
 from spiders.registry import Portal
@@ -55,6 +57,17 @@ class DistributedPortalSpider(PortalSpider):
         self.by_slug = {portal.slug: portal for portal in self.portals}  # for requests that name their portal by slug
 
     async def start(self):
+        """No start pages: the queue has them. A run ``enqueue`` opened incremental (not --full) re-validates the
+        articles the archive held when the run began, as a single-process repeat crawl does (spiders/incremental.py):
+        every worker loads them, since any worker may meet any page of the run's portals."""
+        self.full = self.settings.getbool("ARCHIVE_FULL")
+        self.recheck_pages = self.settings.getint("ARCHIVE_RECHECK_PAGES", 1)
+        if not self.full:
+            with Archive.open(self.settings.get("ARCHIVE_URL")) as archive:
+                run = archive.run(self.settings.getint("ARCHIVE_RUN_ID"))
+                began = datetime.fromisoformat(run["startedAt"])
+                slugs = [slug for slug in run["settings"].get("incremental", []) if slug in self.by_slug]
+                self._load_known_articles(archive, dict.fromkeys(slugs, began), [self.by_slug[s] for s in slugs])
         return
         yield  # an async generator with nothing in it
 

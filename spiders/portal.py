@@ -133,10 +133,11 @@ class PortalSpider(scrapy.Spider):
                 self.seen_identities.add(identity(url))
         return archive.frontier_started(slugs)
 
-    def _load_known_articles(self, archive: Archive, resumed: dict) -> None:
+    def _load_known_articles(self, archive: Archive, resumed: dict, portals: list[Portal] | None = None) -> None:
         """The articles already in the archive, by their portal's host: a portal with some is crawled incrementally.
-        A resumed crawl knows what its first part knew, not the articles that part stored."""
-        for portal in self.portals:
+        A resumed crawl knows what its first part knew, not the articles that part stored (``resumed``: slug ->
+        when that part began). ``portals``: these only (default: all the spider's)."""
+        for portal in self.portals if portals is None else portals:
             found = archive.article_identities(identity(portal.base_url + "/"), resumed.get(portal.slug))
             self.known |= found
             if found:

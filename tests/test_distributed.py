@@ -78,9 +78,9 @@ def sample(tmp_path_factory):
         yield server, _articles(url)
 
 
-def _crawl_distributed(server, archive, prefix, folder, kill_one: bool = False) -> None:
+def _crawl_distributed(server, archive, prefix, folder, kill_one: bool = False, enqueue_options=()) -> None:
     enqueued = run_cli("enqueue", "--url", server.url + "/", "--redis", REDIS_URL, "--redis-prefix", prefix,
-                       "--archive", archive)
+                       "--archive", archive, *enqueue_options)
     assert enqueued.returncode == 0, enqueued.stderr[-2000:]
     workers = [_worker(archive, prefix, folder / "warc", folder / f"worker{i}.log") for i in range(WORKERS)]
     killed = _kill_one_busy_worker(workers, prefix) if kill_one else None
@@ -263,3 +263,26 @@ def test_a_worker_started_before_enqueue_waits_for_the_run(sample, redis_prefix,
         assert _articles(archive) == expected
         with Archive.open(archive) as opened:
             assert [r["status"] for r in opened.runs()] == ["finished"]
+
+
+def test_a_repeat_distributed_run_is_incremental_unless_enqueued_full(sample, redis_prefix, tmp_path):
+    """The second run of the unchanged sample portal re-validates what the archive holds, as a repeat single-process
+    crawl does: every article unchanged, a small share of the first run's bytes; `enqueue --full` fetches all again."""
+    server, expected = sample
+    with postgres_database("pa_dist") as archive:
+        runs = []
+        for options in ((), (), ("--full",)):
+            before = server.bytes_sent
+            _crawl_distributed(server, archive, redis_prefix, tmp_path, enqueue_options=options)
+            with Archive.open(archive) as opened:
+                runs.append((opened.runs()[0], server.bytes_sent - before))
+        assert _articles(archive) == expected  # one version each: nothing changed, nothing was stored twice
+    (first, first_bytes), (second, second_bytes), (full, full_bytes) = runs
+    assert first["counts"]["articles_new"] == len(expected) and first["settings"]["incremental"] == []
+    assert second["settings"]["incremental"] == ["127.0.0.1"] and second["settings"]["full"] is False
+    # Re-validated, not stored again; paging stops at known articles, so the oldest are not even asked about.
+    assert 0 < second["counts"]["articles_unchanged"] <= len(expected), second["counts"]
+    assert second["counts"]["articles_new"] == second["counts"]["articles_changed"] == 0
+    assert second_bytes <= 0.1 * first_bytes, (second_bytes, first_bytes)
+    assert full["settings"]["full"] is True and full_bytes > 0.9 * first_bytes
+    assert full["counts"]["articles_unchanged"] == len(expected)

@@ -10,6 +10,7 @@ backends, and must agree with testing every row.
 
 from __future__ import annotations
 
+import contextlib
 import random
 
 import pytest
@@ -54,15 +55,28 @@ def _articles(count: int = 300, seed: int = 4):
                             {"name": headline, "url": None}]}
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def engine(request, tmp_path_factory):
-    with archive_database(request.param, tmp_path_factory.mktemp("plans")) as url, Archive.open(url) as arc:
+@contextlib.contextmanager
+def _filled(backend: str, folder):
+    with archive_database(backend, folder) as url, Archive.open(url) as arc:
         for identity, article in _articles():
             arc.store_article(None, article, identity=identity)
         if arc.engine.dialect.name == "postgresql":
             with arc.engine.begin() as conn:
                 conn.execute(text("ANALYZE articles"))  # the word shares the plans are chosen by
         yield arc.engine
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def engine(request, tmp_path_factory):
+    with _filled(request.param, tmp_path_factory.mktemp("plans")) as filled:
+        yield filled
+
+
+@pytest.fixture(scope="module")
+def pg_engine(tmp_path_factory):
+    """The plans are PostgreSQL's (SQLite walks its FTS5 index): their archive on PostgreSQL only."""
+    with _filled("postgresql", tmp_path_factory.mktemp("pg-plans")) as filled:
+        yield filled
 
 
 def _page(engine, query, **kw):
@@ -81,9 +95,8 @@ PLANS = {
 
 @pytest.mark.parametrize("plan", PLANS)
 @pytest.mark.parametrize("sort", ["newest", "relevance"])
-def test_every_plan_gives_the_walks_page(engine, monkeypatch, plan, sort):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("plans are PostgreSQL's; SQLite walks its FTS5 index")
+def test_every_plan_gives_the_walks_page(pg_engine, monkeypatch, plan, sort):
+    engine = pg_engine
     pages = [(query, f, offset) for query in QUERIES for f in FILTERS for offset in (0, 7)]
     monkeypatch.setattr(search_module, "WALK_BUDGET_US", 1 << 60)
     walked = [_page(engine, query, sort=sort, limit=10, offset=offset, **f) for query, f, offset in pages]

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.mirror_server import CRAWL_FINISHED, MirrorServer, site_arguments  # noqa: E402
-from benchmarks.report import REPO, describe_machine, machine_info, repo_relative, run_date, write_section  # noqa: E402
+from benchmarks.report import REPO, describe_machine, machine_info, publish, repo_relative, run_date, site_command  # noqa: E402
 
 SECTION_START, SECTION_END = "<!-- crawl-bench:start -->", "<!-- crawl-bench:end -->"
 FAST = ["-s", "ROBOTSTXT_OBEY=False", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
@@ -99,12 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         start = f"{server.url}/{args.start}"
         bare = run_bare(start)
         ours = run_ours(start, Path(tmp) / "archive.db")
-    command = f".venv/bin/python benchmarks/crawl_bench.py --site {repo_relative(args.site)}" + (
-        f" --write {args.write}" if args.write else "")
-    section = render(args.site, bare, ours, scrapy_bench(), command)
-    print(section)
-    if args.write:
-        write_section(args.write, section, SECTION_START, SECTION_END)
+    section = render(args.site, bare, ours, scrapy_bench(), site_command("crawl_bench.py", args.site, args.write))
+    publish(section, args.write, SECTION_START, SECTION_END)
     return 0
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.mirror_server import CRAWL_FINISHED, MirrorServer, site_arguments  # noqa: E402
-from benchmarks.report import REPO, describe_machine, machine_info, repo_relative, run_date, write_section  # noqa: E402
+from benchmarks.report import REPO, describe_machine, machine_info, publish, repo_relative, run_date, site_command  # noqa: E402
 
 SECTION_START, SECTION_END = "<!-- distributed-bench:start -->", "<!-- distributed-bench:end -->"
 WORKER_COUNTS = (1, 2, 4)
@@ -215,12 +215,8 @@ def main(argv: list[str] | None = None) -> int:
             with fresh_database() as archive:
                 rounds.append(crawl_round(workers, start, archive, Path(tmp)))
             print(f"{workers} worker(s): {rounds[-1]}", file=sys.stderr)
-    command = f".venv/bin/python benchmarks/distributed_bench.py --site {repo_relative(args.site)}" + (
-        f" --write {args.write}" if args.write else "")
-    section = render(args.site, rounds, command)
-    print(section)
-    if args.write:
-        write_section(args.write, section, SECTION_START, SECTION_END)
+    section = render(args.site, rounds, site_command("distributed_bench.py", args.site, args.write))
+    publish(section, args.write, SECTION_START, SECTION_END)
     return 0
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.report import describe_machine, machine_info, repo_relative, run_date, write_section  # noqa: E402
+from benchmarks.report import describe_machine, machine_info, publish, repo_relative, run_date, site_command  # noqa: E402
 from spiders.extract import extract_article  # noqa: E402
 
 SECTION_START, SECTION_END = "<!-- extract-site:start -->", "<!-- extract-site:end -->"
@@ -88,14 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"extract_site: no MANIFEST.tsv in {args.site}", file=sys.stderr)
         return 2
     counts, wrong, rate = judge(args.site, load_manifest(args.site))
-    command = f".venv/bin/python benchmarks/extract_site.py --site {repo_relative(args.site)}" + (
-        f" --write {args.write}" if args.write else "")
-    section = render(args.site, counts, rate, command)
-    print(section)
+    publish(render(args.site, counts, rate, site_command("extract_site.py", args.site, args.write)), args.write,
+            SECTION_START, SECTION_END)
     for line in wrong:
         print("  disagrees:", line, file=sys.stderr)
-    if args.write:
-        write_section(args.write, section, SECTION_START, SECTION_END)
     return 0
 
 

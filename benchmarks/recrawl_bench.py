@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.store import Archive  # noqa: E402
 from benchmarks.mirror_server import CRAWL_FINISHED, MirrorServer, site_arguments  # noqa: E402
-from benchmarks.report import REPO, describe_machine, machine_info, repo_relative, run_date, write_section  # noqa: E402
+from benchmarks.report import REPO, describe_machine, machine_info, publish, repo_relative, run_date, site_command  # noqa: E402
 
 SECTION_START, SECTION_END = "<!-- recrawl-bench:start -->", "<!-- recrawl-bench:end -->"
 RUNS = (("first crawl (empty archive)", True, ()),
@@ -94,12 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         for _, validators, options in RUNS:
             server.validators = validators
             runs.append(crawl(server, f"{server.url}/{args.start}", archive, options))
-    command = f".venv/bin/python benchmarks/recrawl_bench.py --site {repo_relative(args.site)}" + (
-        f" --write {args.write}" if args.write else "")
-    section = render(args.site, runs, command)
-    print(section)
-    if args.write:
-        write_section(args.write, section, SECTION_START, SECTION_END)
+    section = render(args.site, runs, site_command("recrawl_bench.py", args.site, args.write))
+    publish(section, args.write, SECTION_START, SECTION_END)
     return 0
 
 

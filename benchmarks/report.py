@@ -124,3 +124,15 @@ def write_section(path: str | os.PathLike, section: str, start_marker: str, end_
     else:
         text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + section + "\n"
     p.write_text(text, encoding="utf-8")
+
+
+def site_command(script: str, site: str | os.PathLike, write: str | None) -> str:
+    """The command line reproducing a run of a benchmark over a mirrored site, as its section quotes it."""
+    return f".venv/bin/python benchmarks/{script} --site {repo_relative(site)}" + (f" --write {write}" if write else "")
+
+
+def publish(section: str, path: str | os.PathLike | None, start_marker: str, end_marker: str) -> None:
+    """Print a benchmark's section, and put it in the Markdown file ``path`` (write_section) when one is given."""
+    print(section)
+    if path:
+        write_section(path, section, start_marker, end_marker)

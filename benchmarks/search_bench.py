@@ -42,7 +42,7 @@ from archive.query import build_query, parse, to_tsquery  # noqa: E402
 from archive.search import CANDIDATES, WEIGHTS, search  # noqa: E402
 from archive.store import Archive  # noqa: E402
 from benchmarks import vn_corpus  # noqa: E402
-from benchmarks.report import describe_machine, machine_info, plural, run_date, write_section  # noqa: E402
+from benchmarks.report import describe_machine, machine_info, plural, publish, run_date  # noqa: E402
 
 SECTION_START, SECTION_END = "<!-- search-bench:start -->", "<!-- search-bench:end -->"
 DEFAULT_ARTICLES = 1_000_000
@@ -811,10 +811,7 @@ def main(argv: list[str] | None = None) -> int:
             run.exports = {b.name: measure_export(b, args.workdir) for b in backends}
         else:
             run.export_note = "Not measured: `portal-archive export` has no `--format parquet` yet."
-    section = render(run)
-    print(section)
-    if args.write:
-        write_section(args.write, section, SECTION_START, SECTION_END)
+    publish(render(run), args.write, SECTION_START, SECTION_END)
     return 0
 
 

@@ -20,6 +20,7 @@ a million articles") measures both orders against ranking every hit and a LIKE s
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import (ARRAY, Connection, Engine, Float, Integer, Select, any_, bindparam, case, column, func,
@@ -261,14 +262,21 @@ class _Postgres:
         column = f"articles.{vector}" if indexed else f"coalesce(articles.{vector}, ''::tsvector)"
         return literal_column(column).op("@@")(self._tsquery(name))
 
-    def _pool(self, conn: Connection, params: dict, parsed: Query | None, filters: Filters, vector: str,
+    def _scope(self, conn: Connection, filters: Filters, params: dict) -> _Scope:
+        """The search's filters as its pools read them, resolved once: the author filter as a list of article ids
+        (a primary-key bitmap) when few enough, else left to ``Filters.apply``."""
+        authored = self._author_articles(conn, filters)
+        if authored is None:
+            return _Scope(filters, (), None, _ColumnStats(conn))
+        params["authored"] = authored
+        return _Scope(replace(filters, author=None), (Article.id == any_(bindparam("authored", type_=ARRAY(Integer))),),
+                      len(authored), _ColumnStats(conn))
+
+    def _pool(self, conn: Connection, params: dict, parsed: Query | None, scope: _Scope, vector: str,
               depth: int, *conditions) -> list[tuple[int, Any]]:
         """The newest ``depth`` articles whose ``vector`` matches, filtered: (id, date), newest first."""
-        authors = self._author_articles(conn, filters)
-        if authors is not None:  # the bylines' articles as ids: a primary-key bitmap
-            filters = replace(filters, author=None)
-            conditions = (*conditions, Article.id == any_(bindparam("authored", authors, type_=ARRAY(Integer))))
-        span, loose = self._plan(conn, parsed, filters, authors, vector, depth)
+        filters, conditions = scope.filters, (*scope.conditions, *conditions)
+        span, loose = self._plan(parsed, scope, vector, depth)
         if span is None:
             conn.exec_driver_sql("SET LOCAL enable_indexscan = on")
             stmt = filters.apply(select(Article.id, Article.date_published_utc)
@@ -291,20 +299,19 @@ class _Postgres:
                 return rows
             span, newer_than_window = _wider(span, len(rows), depth), floor
 
-    def _plan(self, conn: Connection, parsed: Query | None, filters: Filters, authors: list[int] | None,
-              vector: str, depth: int) -> tuple[int | None, Query | None]:
+    def _plan(self, parsed: Query | None, scope: _Scope, vector: str, depth: int) -> tuple[int | None, Query | None]:
         """How many of the newest articles to look through for ``depth`` matches (None: walk the
         date index instead), and the looser query whose GIN bitmap joins the window's bitmaps
         (None: the words are so common that testing the window's rows costs less)."""
         if parsed is None:
             return None, None  # expert syntax: no estimate, the planner chooses
-        stats = _ColumnStats(conn)
+        stats = scope.stats
         words = stats.shares(vector)
         if words is None:
             return None, None  # never analyzed: leave the choice to the planner
         shares = (lambda word: words.get(word, 0.0),
                   lambda prefix: sum(v for w, v in words.items() if w.startswith(prefix)))
-        found, kept = share_estimate(parsed, *shares), self._filter_share(stats, filters, authors)
+        found, kept = share_estimate(parsed, *shares), scope.kept
         rows = depth / max(found * kept, 1e-9)
         if rows * WALK_US[vector] <= WALK_BUDGET_US:
             return None, None
@@ -317,19 +324,6 @@ class _Postgres:
         loose_share = share_estimate(loose, *shares)
         tested = min(span, stats.rows) * kept * ROW_TEST_US[vector]
         return span, loose if stats.rows * loose_share * POSTING_US + tested * loose_share < tested else None
-
-    def _filter_share(self, stats: _ColumnStats, filters: Filters, authors: list[int] | None) -> float:
-        """The share of articles the portal, section and author filters keep, from pg_stats."""
-        share = 1.0
-        if filters.portal:
-            portal_id = stats.conn.execute(select(Portal.id).where(Portal.slug == filters.portal)).scalar()
-            share *= (stats.shares("portal_id") or {}).get(str(portal_id), 0.0)
-        if filters.sections is not None:
-            sections = stats.shares("section") or {}
-            share *= sum(sections.get(name, 0.0) for name in filters.sections)
-        if authors is not None:
-            share *= len(authors) / stats.rows
-        return share
 
     def _date_floor(self, conn: Connection, filters: Filters, span: int) -> Any:
         """The publication instant of the ``span``-th newest article (within --until), read from the
@@ -368,12 +362,13 @@ class _Postgres:
     def page(self, conn: Connection, expression: str, parsed: Query | None, filters: Filters, sort: str,
              limit: int, offset: int, candidates: int) -> list[tuple[int, float]]:
         params = {"q": expression}
+        scope = self._scope(conn, filters, params)
         if sort == "newest":
-            pool = self._pool(conn, params, parsed, filters, PG_VECTOR, limit + offset)
+            pool = self._pool(conn, params, parsed, scope, PG_VECTOR, limit + offset)
             return [(article_id, None) for article_id, _ in pool[offset:]]
         depth = max(candidates, limit + offset)
         if parsed is None:  # expert syntax: one pool over the whole text
-            pool = self._pool(conn, params, parsed, filters, PG_VECTOR, depth)
+            pool = self._pool(conn, params, parsed, scope, PG_VECTOR, depth)
             return self._ranked(conn, params, pool, PG_VECTOR, 0.0)[offset:offset + limit]
         # Headline or description matches first, from the small inline vector (the excluded words
         # must be absent from the body too); then, if the page needs more, body-only matches.
@@ -381,10 +376,10 @@ class _Postgres:
         if parsed.excluded:  # one test of the kept rows' whole text, never an index scan
             params["excluded"] = to_tsquery(Query((parsed.excluded,)))
             whole = [~self._matches(PG_VECTOR, indexed=False, name="excluded")]
-        lead = self._pool(conn, params, parsed, filters, PG_LEAD_VECTOR, depth, *whole)
+        lead = self._pool(conn, params, parsed, scope, PG_LEAD_VECTOR, depth, *whole)
         rows = self._ranked(conn, params, lead, PG_LEAD_VECTOR, LEAD_BONUS)
         if len(rows) < limit + offset:
-            body_only = self._pool(conn, params, parsed, filters, PG_VECTOR,
+            body_only = self._pool(conn, params, parsed, scope, PG_VECTOR,
                                    max(BODY_POOL, limit + offset - len(rows)), ~self._matches(PG_LEAD_VECTOR))
             rows += self._ranked(conn, params, body_only, PG_VECTOR, 0.0)
         return rows[offset:offset + limit]
@@ -419,22 +414,55 @@ def _wider(span: int, found: int, depth: int) -> int:
 
 class _ColumnStats:
     """What ANALYZE keeps about ``articles`` (pg_stats): each column's commonest values (or, for a
-    tsvector, words) with their shares of rows, and the row count."""
+    tsvector, words) with their shares of rows, and the row count; each read once per search."""
 
     def __init__(self, conn: Connection):
         self.conn = conn
-        self.rows = max(conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE oid = 'articles'::regclass")
-                        .scalar() or 0.0, 1.0)
+        self._shares: dict[str, dict[str, float] | None] = {}
+
+    @cached_property
+    def rows(self) -> float:
+        return max(self.conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE oid = 'articles'::regclass")
+                   .scalar() or 0.0, 1.0)
 
     def shares(self, column_name: str) -> dict[str, float] | None:
         """Value (as text) → share of rows, for the values pg_stats lists; None if never analyzed.
         Values it does not list are rarer than the rarest it does."""
+        if column_name not in self._shares:
+            self._shares[column_name] = self._read_shares(column_name)
+        return self._shares[column_name]
+
+    def _read_shares(self, column_name: str) -> dict[str, float] | None:
         row = self.conn.exec_driver_sql(
             "SELECT coalesce(most_common_elems::text::text[], most_common_vals::text::text[]),"
             " coalesce(most_common_elem_freqs, most_common_freqs) FROM pg_stats"
             " WHERE tablename = 'articles' AND attname = %s AND schemaname = current_schema()",
             (column_name,)).first()
         return dict(zip(row[0], row[1])) if row and row[0] else None
+
+
+@dataclass
+class _Scope:
+    """A search's filters as its PostgreSQL pools read them (``_Postgres._scope``)."""
+
+    filters: Filters  # what Filters.apply adds: the author filter is not in it when it is a list of ids
+    conditions: tuple  # that list, as a condition
+    authored: int | None  # how many articles the list holds; None: no list
+    stats: _ColumnStats
+
+    @cached_property
+    def kept(self) -> float:
+        """The share of articles the portal, section and author filters keep, from pg_stats."""
+        share = 1.0
+        if self.filters.portal:
+            portal_id = self.stats.conn.execute(select(Portal.id).where(Portal.slug == self.filters.portal)).scalar()
+            share *= (self.stats.shares("portal_id") or {}).get(str(portal_id), 0.0)
+        if self.filters.sections is not None:
+            sections = self.stats.shares("section") or {}
+            share *= sum(sections.get(name, 0.0) for name in self.filters.sections)
+        if self.authored is not None:
+            share *= self.authored / self.stats.rows
+        return share
 
 
 SQLITE, POSTGRES = _SQLite(), _Postgres()

@@ -60,8 +60,6 @@ class DistributedPortalSpider(PortalSpider):
         """No start pages: the queue has them. A run ``enqueue`` opened incremental (not --full) re-validates the
         articles the archive held when the run began, as a single-process repeat crawl does (spiders/incremental.py):
         every worker loads them, since any worker may meet any page of the run's portals."""
-        self.full = self.settings.getbool("ARCHIVE_FULL")
-        self.recheck_pages = self.settings.getint("ARCHIVE_RECHECK_PAGES", 1)
         if not self.full:
             with Archive.open(self.settings.get("ARCHIVE_URL")) as archive:
                 run = archive.run(self.settings.getint("ARCHIVE_RUN_ID"))

@@ -56,9 +56,16 @@ class PortalSpider(scrapy.Spider):
         super().update_settings(settings)
         refuse_without_warc_dir(settings)  # now, in one line: the capture middleware could only fail with a traceback
 
+    @property
+    def full(self) -> bool:
+        """ARCHIVE_FULL (`crawl --full`): no incremental decisions at all."""
+        return self.settings.getbool("ARCHIVE_FULL")
+
+    @property
+    def recheck_pages(self) -> int:
+        return self.settings.getint("ARCHIVE_RECHECK_PAGES", 1)
+
     async def start(self):
-        self.full = self.settings.getbool("ARCHIVE_FULL")
-        self.recheck_pages = self.settings.getint("ARCHIVE_RECHECK_PAGES", 1)
         with Archive.open(self.settings.get("ARCHIVE_URL")) as archive:
             resumed = self._resume(archive)
             if not self.full:
